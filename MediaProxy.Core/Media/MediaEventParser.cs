@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace MediaProxy.Core.Media;
+
+/// <summary>
+/// Turns a request body (one event object or an array of them) into validated <see cref="PlaybackEvent"/>s, or
+/// into an error map keyed by the path of each failing field (<c>[3].params.media.ad.id</c>).
+/// A post is all-or-nothing: one bad event rejects it.
+/// </summary>
+public static class MediaEventParser
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        // An event nests at most: array → event → params/playerTime/customMetadata → value.
+        MaxDepth = 8,
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowDuplicateProperties = false,
+    };
+
+    public static MediaEventParseResult Parse(ReadOnlyMemory<byte> body, int maxEvents)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, DocumentOptions);
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
+        {
+            return MediaEventParseResult.Invalid("$", $"The body is not valid JSON: {ex.Message}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            return root.ValueKind switch
+            {
+                JsonValueKind.Object => ParseEvents([root], indexed: false),
+                JsonValueKind.Array when root.GetArrayLength() == 0 =>
+                    MediaEventParseResult.Invalid("$", "The array holds no events."),
+                JsonValueKind.Array when root.GetArrayLength() > maxEvents =>
+                    MediaEventParseResult.Invalid("$", $"At most {maxEvents} events per post."),
+                JsonValueKind.Array => ParseEvents([.. root.EnumerateArray()], indexed: true),
+                _ => MediaEventParseResult.Invalid("$", "The body must be an event object or an array of events."),
+            };
+        }
+    }
+
+    private static MediaEventParseResult ParseEvents(JsonElement[] elements, bool indexed)
+    {
+        var errors = new ErrorCollector();
+        var events = new List<PlaybackEvent>(elements.Length);
+        var endSeenAt = -1;
+        for (var i = 0; i < elements.Length; i++)
+        {
+            var prefix = indexed ? $"[{i}]." : string.Empty;
+            var eventType = MediaEventValidator.Validate(elements[i], prefix, errors);
+            if (eventType is null)
+            {
+                continue;
+            }
+
+            if (endSeenAt >= 0)
+            {
+                errors.Add($"{prefix}eventType", $"No event may follow the {events[endSeenAt].EventType} at [{endSeenAt}].");
+            }
+            else if (MediaEventTypes.IsEnd(eventType))
+            {
+                endSeenAt = i;
+            }
+
+            events.Add(new PlaybackEvent(eventType, Compact(elements[i])));
+        }
+
+        return errors.Count > 0 ? MediaEventParseResult.Invalid(errors.ToDictionary()) : new(events, null);
+    }
+
+    /// <summary>Re-writes the element without insignificant whitespace; values are copied as they were.</summary>
+    private static string Compact(JsonElement element)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, SkipValidation = true }))
+        {
+            element.WriteTo(writer);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}
+
+public sealed record MediaEventParseResult(IReadOnlyList<PlaybackEvent> Events, IDictionary<string, string[]>? Errors)
+{
+    public bool IsValid => Errors is null;
+
+    public static MediaEventParseResult Invalid(string path, string message) =>
+        new([], new Dictionary<string, string[]>(StringComparer.Ordinal) { [path] = [message] });
+
+    public static MediaEventParseResult Invalid(IDictionary<string, string[]> errors) => new([], errors);
+}
+
+/// <summary>Collects messages per field path, in the order found.</summary>
+internal sealed class ErrorCollector
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public int Count => _errors.Count;
+
+    public void Add(string path, string message)
+    {
+        if (!_errors.TryGetValue(path, out var messages))
+        {
+            _errors[path] = messages = [];
+        }
+
+        messages.Add(message);
+    }
+
+    public Dictionary<string, string[]> ToDictionary() =>
+        _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+}

@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using MediaProxy.Core.Media;
+using MediaProxy.Core.Queue;
+using MediaProxy.Core.Upstream;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MediaProxy.Core.Playbacks;
+
+/// <summary>
+/// Moves one playback forward as far as it can: makes the sessions call while <c>starting</c>, then sends the
+/// queue in order while <c>replaying</c>, popping each event only after the upstream's 204 (at-least-once).
+/// Returns when the playback is live, ended or failed, or with a delay after which to try again.
+/// </summary>
+public sealed partial class PlaybackReplayer(
+    IPlaybackStore store,
+    MediaCollectionClient upstream,
+    IOptions<PlaybackOptions> options,
+    TimeProvider timeProvider,
+    ILogger<PlaybackReplayer> logger)
+{
+    private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
+
+    private enum Step
+    {
+        Continue,
+        Stop,
+        Retry,
+    }
+
+    /// <summary>Works the playback; returns null when done, or how long to wait before the next try.</summary>
+    public async Task<TimeSpan?> RunAsync(string playbackKey, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var playback = await store.GetAsync(playbackKey, cancellationToken);
+            var step = playback?.State switch
+            {
+                PlaybackState.Starting => await StartSessionAsync(playbackKey, playback, cancellationToken),
+                PlaybackState.Replaying => await ReplayAsync(playbackKey, playback.SessionId!, cancellationToken),
+                _ => Step.Stop,
+            };
+
+            if (step == Step.Stop)
+            {
+                _failures.TryRemove(playbackKey, out _);
+                return null;
+            }
+
+            if (step == Step.Retry)
+            {
+                return RetryDelay(_failures.GetValueOrDefault(playbackKey));
+            }
+        }
+    }
+
+    /// <summary>Exponential backoff from <see cref="PlaybackOptions.RetryBaseDelay"/>, capped.</summary>
+    public TimeSpan RetryDelay(int failures)
+    {
+        var o = options.Value;
+        var factor = Math.Pow(2, Math.Clamp(failures - 1, 0, 20));
+        return TimeSpan.FromTicks((long)Math.Min(o.RetryBaseDelay.Ticks * factor, o.RetryMaxDelay.Ticks));
+    }
+
+    private async Task<Step> StartSessionAsync(string playbackKey, PlaybackSnapshot playback, CancellationToken cancellationToken)
+    {
+        var key = PlaybackKey.ForLog(playbackKey);
+        if (playback.SessionStartJson is null)
+        {
+            await store.RecordErrorAsync(playbackKey, "No sessionStart is stored for this playback.", fail: true, cancellationToken);
+            return Step.Stop;
+        }
+
+        var body = playback.Resume ? MediaEventJson.WithResume(playback.SessionStartJson) : playback.SessionStartJson;
+        var started = timeProvider.GetTimestamp();
+        var result = await upstream.StartSessionAsync(body, cancellationToken);
+        switch (result.Outcome)
+        {
+            case UpstreamOutcome.Accepted:
+                var state = await store.SessionCreatedAsync(playbackKey, result.SessionId!, cancellationToken);
+                LogSessionCreated(logger, key, result.SessionId!, timeProvider.GetElapsedTime(started).TotalMilliseconds, playback.Queued, state.ToWire());
+                _failures.TryRemove(playbackKey, out _);
+                return Step.Continue;
+
+            case UpstreamOutcome.Rejected:
+                LogSessionRefused(logger, key, result.Detail);
+                await store.RecordErrorAsync(playbackKey, $"Sessions call refused: {result.Detail}", fail: true, cancellationToken);
+                return Step.Stop;
+
+            default:
+                var failures = _failures.AddOrUpdate(playbackKey, 1, (_, n) => n + 1);
+                var giveUp = failures >= options.Value.SessionStartMaxRounds;
+                if (result.MayHaveReachedUpstream)
+                {
+                    LogPossibleDuplicateSession(logger, key, result.Detail);
+                }
+
+                LogSessionCallFailed(logger, key, failures, result.Detail, giveUp);
+                await store.RecordErrorAsync(playbackKey, $"Sessions call failed ({failures}×): {result.Detail}", fail: giveUp, cancellationToken);
+                return giveUp ? Step.Stop : Step.Retry;
+        }
+    }
+
+    private async Task<Step> ReplayAsync(string playbackKey, string sessionId, CancellationToken cancellationToken)
+    {
+        var batch = await store.PeekAsync(playbackKey, options.Value.ReplayBatchSize, cancellationToken);
+        if (batch.Count == 0)
+        {
+            return Step.Stop;
+        }
+
+        foreach (var json in batch)
+        {
+            var result = await upstream.SendEventAsync(sessionId, json, cancellationToken);
+            PlaybackState? state;
+            switch (result.Outcome)
+            {
+                case UpstreamOutcome.Accepted:
+                    state = await store.CompleteHeadAsync(playbackKey, json, MediaEventTypes.IsEnd(MediaEventJson.ReadEventType(json)), null, cancellationToken);
+                    break;
+
+                case UpstreamOutcome.Rejected:
+                    LogEventDeadLettered(logger, PlaybackKey.ForLog(playbackKey), result.Detail);
+                    var record = DeadLetterRecord.Create(json, result, timeProvider.GetUtcNow());
+                    state = await store.CompleteHeadAsync(playbackKey, json, isEnd: false, record, cancellationToken);
+                    break;
+
+                case UpstreamOutcome.SessionGone:
+                    LogSessionLost(logger, PlaybackKey.ForLog(playbackKey), sessionId, result.Detail);
+                    await store.SessionLostAsync(playbackKey, $"Session {sessionId} lost: {result.Detail}", cancellationToken);
+                    return Step.Continue;
+
+                default:
+                    var failures = _failures.AddOrUpdate(playbackKey, 1, (_, n) => n + 1);
+                    LogReplayFailed(logger, PlaybackKey.ForLog(playbackKey), failures, result.Detail);
+                    await store.RecordErrorAsync(playbackKey, $"Replay failed ({failures}×): {result.Detail}", fail: false, cancellationToken);
+                    return Step.Retry;
+            }
+
+            _failures.TryRemove(playbackKey, out _);
+            if (state != PlaybackState.Replaying)
+            {
+                // null: the head moved under us; live/ended: nothing more to replay. Either way, re-read.
+                return Step.Continue;
+            }
+        }
+
+        return Step.Continue;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: upstream session {SessionId} created in {ElapsedMs:F0} ms; {Queued} event(s) queued, now {State}")]
+    private static partial void LogSessionCreated(ILogger logger, string playbackKey, string sessionId, double elapsedMs, long queued, string state);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Playback {PlaybackKey}: the upstream refused the sessionStart ({Reason}); playback failed")]
+    private static partial void LogSessionRefused(ILogger logger, string playbackKey, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: sessions call failed {Failures} time(s): {Reason}; giving up: {GiveUp}")]
+    private static partial void LogSessionCallFailed(ILogger logger, string playbackKey, int failures, string reason, bool giveUp);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: the failed sessions call may have reached the upstream ({Reason}); the next try may create a duplicate session")]
+    private static partial void LogPossibleDuplicateSession(ILogger logger, string playbackKey, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: upstream refused an event ({Reason}); moved to dead letters")]
+    private static partial void LogEventDeadLettered(ILogger logger, string playbackKey, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: upstream session {SessionId} is gone ({Reason}); starting a new one with media.resume")]
+    private static partial void LogSessionLost(ILogger logger, string playbackKey, string sessionId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: replay failed {Failures} time(s): {Reason}; events kept, will retry")]
+    private static partial void LogReplayFailed(ILogger logger, string playbackKey, int failures, string reason);
+}

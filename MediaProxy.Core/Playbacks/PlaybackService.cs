@@ -1,0 +1,102 @@
+using MediaProxy.Core.Media;
+using MediaProxy.Core.Queue;
+using MediaProxy.Core.Upstream;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MediaProxy.Core.Playbacks;
+
+/// <summary>
+/// The player-facing side: takes a validated post, makes it durable (or delivers it) and answers. It never waits
+/// for the sessions call; that and the replay run in <see cref="PlaybackWorker"/>.
+/// </summary>
+public sealed partial class PlaybackService(
+    IPlaybackStore store,
+    MediaCollectionClient upstream,
+    PlaybackScheduler work,
+    IOptions<PlaybackOptions> options,
+    TimeProvider timeProvider,
+    ILogger<PlaybackService> logger)
+{
+    public async Task<AcceptResult> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, CancellationToken cancellationToken)
+    {
+        var decision = await store.AcceptAsync(playbackKey, events, cancellationToken);
+        if (decision.Outcome == AcceptOutcome.Ended)
+        {
+            return new AcceptResult(false, 0, decision.State);
+        }
+
+        if (decision.StartNeeded)
+        {
+            LogSessionStartAccepted(logger, PlaybackKey.ForLog(playbackKey));
+            work.Schedule(playbackKey);
+        }
+
+        var state = decision.Outcome == AcceptOutcome.ForwardDirectly
+            ? await ForwardDirectlyAsync(playbackKey, decision.SessionId!, [.. events.Where(e => !e.IsSessionStart)], cancellationToken)
+            : decision.State;
+        return new AcceptResult(true, events.Count, state);
+    }
+
+    public Task<PlaybackSnapshot?> GetAsync(string playbackKey, CancellationToken cancellationToken) =>
+        store.GetAsync(playbackKey, cancellationToken);
+
+    public Task<IReadOnlyList<string>> GetDeadLettersAsync(string playbackKey, CancellationToken cancellationToken) =>
+        store.GetDeadLettersAsync(playbackKey, cancellationToken);
+
+    /// <summary>
+    /// Live with an empty queue: send the events now, in order. Whatever is not acknowledged within the deadline
+    /// goes to the tail of the queue (so the 202 still means durable) and the replayer takes over.
+    /// </summary>
+    private async Task<PlaybackState> ForwardDirectlyAsync(string playbackKey, string sessionId, PlaybackEvent[] events, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(options.Value.DirectForwardTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var delivered = 0;
+        string? error = null;
+        for (; delivered < events.Length; delivered++)
+        {
+            UpstreamResult result;
+            try
+            {
+                result = await upstream.SendEventAsync(sessionId, events[delivered].Json, linked.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                error = deadline.IsCancellationRequested ? "Direct forward timed out." : "The post was aborted during direct forward.";
+                break;
+            }
+
+            if (result.Outcome != UpstreamOutcome.Accepted)
+            {
+                error = result.Detail;
+                break;
+            }
+        }
+
+        // From here on the events must be recorded whatever the caller does: no cancellation.
+        var state = PlaybackState.Live;
+        if (delivered > 0)
+        {
+            state = await store.ForwardedAsync(playbackKey, delivered, events[delivered - 1].IsEnd, CancellationToken.None);
+        }
+
+        if (delivered < events.Length)
+        {
+            state = await store.RequeueAsync(playbackKey, events[delivered..], error!, CancellationToken.None);
+            LogDirectForwardFailed(logger, PlaybackKey.ForLog(playbackKey), events.Length - delivered, error!);
+            work.Schedule(playbackKey);
+        }
+
+        return state;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: sessionStart accepted, upstream session requested")]
+    private static partial void LogSessionStartAccepted(ILogger logger, string playbackKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: direct forward failed ({Reason}); {Count} event(s) queued for replay")]
+    private static partial void LogDirectForwardFailed(ILogger logger, string playbackKey, int count, string reason);
+}
+
+/// <summary>The answer to a post: accepted (durable or delivered) with the playback's state, or refused as ended.</summary>
+public sealed record AcceptResult(bool Accepted, int Count, PlaybackState State);

@@ -1,0 +1,31 @@
+namespace MediaProxy.Core.Playbacks;
+
+/// <summary>What the store knows of one playback at one moment.</summary>
+public sealed record PlaybackSnapshot(
+    PlaybackState State,
+    string? SessionId,
+    string? SessionStartJson,
+    bool Resume,
+    long Queued,
+    long Forwarded,
+    long DeadLettered,
+    string? LastError);
+
+/// <summary>The answer of the atomic append-or-forward decision.</summary>
+/// <param name="Outcome">What the caller must do with the non-sessionStart events of the post.</param>
+/// <param name="State">The playback's state after the decision.</param>
+/// <param name="StartNeeded">This post carried the playback's first sessionStart: start the upstream session.</param>
+/// <param name="SessionId">The upstream session id, set when <paramref name="Outcome"/> is ForwardDirectly.</param>
+public sealed record AcceptDecision(AcceptOutcome Outcome, PlaybackState State, bool StartNeeded, string? SessionId);
+
+public enum AcceptOutcome
+{
+    /// <summary>Every event is in the store (or there was nothing but a repeated sessionStart).</summary>
+    Stored,
+
+    /// <summary>The playback is live with an empty queue: the caller sends the events upstream itself.</summary>
+    ForwardDirectly,
+
+    /// <summary>The playback has ended (or its end event was accepted): nothing was stored.</summary>
+    Ended,
+}

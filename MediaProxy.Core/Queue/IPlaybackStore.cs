@@ -1,0 +1,47 @@
+using MediaProxy.Core.Media;
+using MediaProxy.Core.Playbacks;
+
+namespace MediaProxy.Core.Queue;
+
+/// <summary>
+/// The durable state of every playback: its meta (state, session id, counters), its FIFO queue of events not yet
+/// acknowledged upstream and its dead letters. Every method is one atomic step (one Lua script in Redis), so
+/// several proxy instances and the replayer never see a half-made change.
+/// </summary>
+public interface IPlaybackStore
+{
+    /// <summary>
+    /// The append-or-forward decision: records a first sessionStart, then either stores the other events at the
+    /// tail of the queue or, when the playback is live and its queue empty, tells the caller to forward them.
+    /// </summary>
+    Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, CancellationToken cancellationToken);
+
+    Task<PlaybackSnapshot?> GetAsync(string playbackKey, CancellationToken cancellationToken);
+
+    /// <summary>The sessions call answered 201: <c>starting</c> → <c>replaying</c>, or <c>live</c> when nothing is queued.</summary>
+    Task<PlaybackState> SessionCreatedAsync(string playbackKey, string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>Reads up to <paramref name="count"/> events from the head of the queue without removing them.</summary>
+    Task<IReadOnlyList<string>> PeekAsync(string playbackKey, int count, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the head of the queue after the upstream answered for it: counted as forwarded when
+    /// <paramref name="deadLetter"/> is null, otherwise moved to the dead letters with that record.
+    /// Returns null when the head is no longer <paramref name="expectedHead"/> (someone else moved it).
+    /// </summary>
+    Task<PlaybackState?> CompleteHeadAsync(string playbackKey, string expectedHead, bool isEnd, string? deadLetter, CancellationToken cancellationToken);
+
+    /// <summary>Events forwarded directly were acknowledged upstream.</summary>
+    Task<PlaybackState> ForwardedAsync(string playbackKey, int count, bool ended, CancellationToken cancellationToken);
+
+    /// <summary>Direct forwarding failed: the events go to the tail of the queue and the playback back to replaying.</summary>
+    Task<PlaybackState> RequeueAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string reason, CancellationToken cancellationToken);
+
+    /// <summary>The upstream forgot the session (404/410): back to starting, the next session with <c>media.resume</c>.</summary>
+    Task SessionLostAsync(string playbackKey, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Records the last error; with <paramref name="fail"/> the playback becomes <c>failed</c>.</summary>
+    Task RecordErrorAsync(string playbackKey, string reason, bool fail, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<string>> GetDeadLettersAsync(string playbackKey, CancellationToken cancellationToken);
+}

@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using MediaProxy.Core.Media;
+using MediaProxy.Core.Playbacks;
+using Microsoft.Extensions.Options;
+
+namespace MediaProxy.Core.Queue;
+
+/// <summary>
+/// <see cref="IPlaybackStore"/> in process memory, for the embedded demo mode only: nothing survives a restart,
+/// which the host announces loudly at start-up. It follows the Redis scripts step for step (one lock per playback
+/// stands in for a script's atomicity) and passes the same store tests.
+/// </summary>
+public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, TimeProvider timeProvider) : IPlaybackStore
+{
+    private readonly ConcurrentDictionary<string, Entry> _playbacks = new(StringComparer.Ordinal);
+    private const int SweepEvery = 4096;
+    private readonly TimeSpan _ttl = options.Value.Ttl;
+    private long _operations;
+
+    public Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, CancellationToken cancellationToken) =>
+        Locked<AcceptDecision>(playbackKey, create: true, entry =>
+        {
+            if (entry.State == PlaybackState.Ended || entry.EndAccepted)
+            {
+                return new AcceptDecision(AcceptOutcome.Ended, entry.State, false, null);
+            }
+
+            var startNeeded = false;
+            var bodies = new List<string>(events.Count);
+            foreach (var e in events)
+            {
+                if (!e.IsSessionStart)
+                {
+                    bodies.Add(e.Json);
+                    entry.EndAccepted |= e.IsEnd;
+                }
+                else if (entry.SessionStart is null)
+                {
+                    entry.SessionStart = e.Json;
+                    startNeeded = true;
+                    entry.State = entry.State == PlaybackState.AwaitingSessionStart ? PlaybackState.Starting : entry.State;
+                }
+            }
+
+            var outcome = AcceptOutcome.Stored;
+            if (bodies.Count > 0 && entry.State == PlaybackState.Live && entry.Queue.Count == 0)
+            {
+                outcome = AcceptOutcome.ForwardDirectly;
+            }
+            else
+            {
+                foreach (var body in bodies)
+                {
+                    entry.Queue.AddLast(body);
+                }
+            }
+
+            return new AcceptDecision(outcome, entry.State, startNeeded,
+                outcome == AcceptOutcome.ForwardDirectly ? entry.SessionId : null);
+        });
+
+    public Task<PlaybackSnapshot?> GetAsync(string playbackKey, CancellationToken cancellationToken) =>
+        Locked(playbackKey, create: false, entry => (PlaybackSnapshot?)new PlaybackSnapshot(
+            entry.State, entry.SessionId, entry.SessionStart, entry.Resume, entry.Queue.Count,
+            entry.Forwarded, entry.DeadLetters.Count, entry.LastError));
+
+    public Task<PlaybackState> SessionCreatedAsync(string playbackKey, string sessionId, CancellationToken cancellationToken) =>
+        Locked(playbackKey, create: false, entry =>
+        {
+            if (entry.State != PlaybackState.Starting)
+            {
+                return entry.State;
+            }
+
+            entry.SessionId = sessionId;
+            entry.Resume = false;
+            entry.LastError = null;
+            return entry.State = entry.Queue.Count == 0 ? PlaybackState.Live : PlaybackState.Replaying;
+        });
+
+    public Task<IReadOnlyList<string>> PeekAsync(string playbackKey, int count, CancellationToken cancellationToken) =>
+        Locked(playbackKey, create: false, entry => (IReadOnlyList<string>)[.. entry.Queue.Take(count)], []);
+
+    public Task<PlaybackState?> CompleteHeadAsync(string playbackKey, string expectedHead, bool isEnd, string? deadLetter, CancellationToken cancellationToken) =>
+        Locked(playbackKey, create: false, entry =>
+        {
+            if (entry.Queue.First?.Value != expectedHead)
+            {
+                return (PlaybackState?)null;
+            }
+
+            entry.Queue.RemoveFirst();
+            if (deadLetter is null)
+            {
+                entry.Forwarded++;
+                entry.State = isEnd ? PlaybackState.Ended : entry.State;
+            }
+            else
+            {
+                entry.DeadLetters.Add(deadLetter);
+            }
+
+            if (entry.State == PlaybackState.Replaying && entry.Queue.Count == 0)
+            {
+                entry.State = PlaybackState.Live;
+            }
+
+            return entry.State;
+        });
+
+    public Task<PlaybackState> ForwardedAsync(string playbackKey, int count, bool ended, CancellationToken cancellationToken) =>
+        Locked(playbackKey, create: false, entry =>
+        {
+            entry.Forwarded += count;
+            return entry.State = ended ? PlaybackState.Ended : entry.State;
+        });
+
+    public Task<PlaybackState> RequeueAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string reason, CancellationToken cancellationToken) =>
+        Locked(playbackKey, create: true, entry =>
+        {
+            foreach (var e in events)
+            {
+                entry.Queue.AddLast(e.Json);
+            }
+
+            entry.LastError = reason;
+            return entry.State = entry.State == PlaybackState.Live ? PlaybackState.Replaying : entry.State;
+        });
+
+    public Task SessionLostAsync(string playbackKey, string reason, CancellationToken cancellationToken) =>
+        Locked(playbackKey, create: false, entry =>
+        {
+            entry.SessionId = null;
+            entry.State = PlaybackState.Starting;
+            entry.Resume = true;
+            entry.LastError = reason;
+            return true;
+        });
+
+    public Task RecordErrorAsync(string playbackKey, string reason, bool fail, CancellationToken cancellationToken) =>
+        Locked(playbackKey, create: false, entry =>
+        {
+            entry.LastError = reason;
+            entry.State = fail ? PlaybackState.Failed : entry.State;
+            return true;
+        });
+
+    public Task<IReadOnlyList<string>> GetDeadLettersAsync(string playbackKey, CancellationToken cancellationToken) =>
+        Locked(playbackKey, create: false, entry => (IReadOnlyList<string>)[.. entry.DeadLetters], []);
+
+    private Task<T> Locked<T>(string playbackKey, bool create, Func<Entry, T> change, T missing = default!)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (_playbacks.TryGetValue(playbackKey, out var existing) && existing.ExpiresAt <= now)
+        {
+            _playbacks.TryRemove(KeyValuePair.Create(playbackKey, existing));
+        }
+
+        // Like Redis's TTLs, expired playbacks must not pile up: sweep them now and then.
+        if (Interlocked.Increment(ref _operations) % SweepEvery == 0)
+        {
+            foreach (var expired in _playbacks.Where(p => p.Value.ExpiresAt <= now))
+            {
+                _playbacks.TryRemove(expired);
+            }
+        }
+
+        Entry? entry = create ? _playbacks.GetOrAdd(playbackKey, _ => new Entry()) : _playbacks.GetValueOrDefault(playbackKey);
+        if (entry is null)
+        {
+            return Task.FromResult(missing);
+        }
+
+        lock (entry)
+        {
+            entry.ExpiresAt = now + _ttl;
+            return Task.FromResult(change(entry));
+        }
+    }
+
+    private sealed class Entry
+    {
+        public PlaybackState State { get; set; } = PlaybackState.AwaitingSessionStart;
+        public string? SessionStart { get; set; }
+        public string? SessionId { get; set; }
+        public bool Resume { get; set; }
+        public bool EndAccepted { get; set; }
+        public long Forwarded { get; set; }
+        public string? LastError { get; set; }
+        public LinkedList<string> Queue { get; } = new();
+        public List<string> DeadLetters { get; } = [];
+        public DateTimeOffset ExpiresAt { get; set; }
+    }
+}

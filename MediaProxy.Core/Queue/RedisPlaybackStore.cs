@@ -1,0 +1,124 @@
+using MediaProxy.Core.Media;
+using MediaProxy.Core.Playbacks;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace MediaProxy.Core.Queue;
+
+/// <summary>
+/// <see cref="IPlaybackStore"/> on Redis: one script call (one round trip) per operation. The key layout is
+/// documented in <see cref="RedisKeys"/> and the scripts in <see cref="RedisScripts"/>.
+/// </summary>
+public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<PlaybackOptions> options) : IPlaybackStore
+{
+    private readonly RedisValue _ttlSeconds = (long)Math.Ceiling(options.Value.Ttl.TotalSeconds);
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public async Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, CancellationToken cancellationToken)
+    {
+        var args = new RedisValue[1 + (events.Count * 2)];
+        args[0] = _ttlSeconds;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            args[1 + (i * 2)] = e.IsSessionStart ? "s" : e.IsEnd ? "e" : "n";
+            args[2 + (i * 2)] = e.Json;
+        }
+
+        var result = (RedisResult[])(await EvalAsync(RedisScripts.Accept, Keys(playbackKey), args, cancellationToken))!;
+        var outcome = (string?)result[0] switch
+        {
+            "forward" => AcceptOutcome.ForwardDirectly,
+            "ended" => AcceptOutcome.Ended,
+            _ => AcceptOutcome.Stored,
+        };
+        var sessionId = (string?)result[3];
+        return new AcceptDecision(outcome, PlaybackStates.Parse((string?)result[1]), (int)result[2] == 1,
+            string.IsNullOrEmpty(sessionId) ? null : sessionId);
+    }
+
+    public async Task<PlaybackSnapshot?> GetAsync(string playbackKey, CancellationToken cancellationToken)
+    {
+        var result = (RedisResult[])(await EvalAsync(RedisScripts.Get, Keys(playbackKey), [], cancellationToken))!;
+        var fields = (RedisResult[])result[0]!;
+        if (fields.Length == 0)
+        {
+            return null;
+        }
+
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < fields.Length; i += 2)
+        {
+            meta[(string)fields[i]!] = (string)fields[i + 1]!;
+        }
+
+        return new PlaybackSnapshot(
+            PlaybackStates.Parse(meta.GetValueOrDefault("state")),
+            meta.GetValueOrDefault("sid"),
+            meta.GetValueOrDefault("start"),
+            meta.GetValueOrDefault("resume") == "1",
+            (long)result[1],
+            long.TryParse(meta.GetValueOrDefault("forwarded"), out var forwarded) ? forwarded : 0,
+            long.TryParse(meta.GetValueOrDefault("dead"), out var dead) ? dead : 0,
+            meta.GetValueOrDefault("lastError"));
+    }
+
+    public async Task<PlaybackState> SessionCreatedAsync(string playbackKey, string sessionId, CancellationToken cancellationToken) =>
+        ParseState(await EvalAsync(RedisScripts.SessionCreated, Keys(playbackKey), [_ttlSeconds, sessionId], cancellationToken));
+
+    public async Task<IReadOnlyList<string>> PeekAsync(string playbackKey, int count, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var values = await Db.ListRangeAsync(RedisKeys.Queue(playbackKey), 0, count - 1);
+        return [.. values.Select(v => (string)v!)];
+    }
+
+    public async Task<PlaybackState?> CompleteHeadAsync(string playbackKey, string expectedHead, bool isEnd, string? deadLetter, CancellationToken cancellationToken)
+    {
+        RedisKey[] keys = [RedisKeys.Meta(playbackKey), RedisKeys.Queue(playbackKey), RedisKeys.DeadLetters(playbackKey)];
+        var result = await EvalAsync(RedisScripts.CompleteHead, keys, [_ttlSeconds, expectedHead, isEnd ? "1" : "0", deadLetter ?? string.Empty], cancellationToken);
+        return result.IsNull ? null : ParseState(result);
+    }
+
+    public async Task<PlaybackState> ForwardedAsync(string playbackKey, int count, bool ended, CancellationToken cancellationToken) =>
+        ParseState(await EvalAsync(RedisScripts.Forwarded, Keys(playbackKey), [_ttlSeconds, count, ended ? "1" : "0"], cancellationToken));
+
+    public async Task<PlaybackState> RequeueAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string reason, CancellationToken cancellationToken)
+    {
+        var args = new RedisValue[2 + events.Count];
+        args[0] = _ttlSeconds;
+        args[1] = reason;
+        for (var i = 0; i < events.Count; i++)
+        {
+            args[2 + i] = events[i].Json;
+        }
+
+        return ParseState(await EvalAsync(RedisScripts.Requeue, Keys(playbackKey), args, cancellationToken));
+    }
+
+    public Task SessionLostAsync(string playbackKey, string reason, CancellationToken cancellationToken) =>
+        EvalAsync(RedisScripts.SessionLost, Keys(playbackKey), [_ttlSeconds, reason], cancellationToken);
+
+    public Task RecordErrorAsync(string playbackKey, string reason, bool fail, CancellationToken cancellationToken) =>
+        EvalAsync(RedisScripts.RecordError, Keys(playbackKey), [_ttlSeconds, reason, fail ? "1" : "0"], cancellationToken);
+
+    public async Task<IReadOnlyList<string>> GetDeadLettersAsync(string playbackKey, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var values = await Db.ListRangeAsync(RedisKeys.DeadLetters(playbackKey));
+        return [.. values.Select(v => (string)v!)];
+    }
+
+    private static RedisKey[] Keys(string playbackKey) => [RedisKeys.Meta(playbackKey), RedisKeys.Queue(playbackKey)];
+
+    private static PlaybackState ParseState(RedisResult result) => PlaybackStates.Parse((string?)result);
+
+    // StackExchange.Redis takes no CancellationToken: the token is checked before sending; once sent, a script
+    // runs to completion (scripts are atomic, so there is never anything half-done to undo).
+    private Task<RedisResult> EvalAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Db.ScriptEvaluateAsync(script, keys, args);
+    }
+}

@@ -1,0 +1,148 @@
+namespace MediaProxy.Core.Queue;
+
+/// <summary>
+/// The Lua scripts behind <see cref="RedisPlaybackStore"/>: each multi-step change is one script, with every key
+/// passed in KEYS (one hash slot). StackExchange.Redis sends them by SHA (EVALSHA) once loaded.
+/// Every script ends by refreshing TTLs; ARGV[1] is always the TTL in seconds.
+/// </summary>
+internal static class RedisScripts
+{
+    private const string Touch = """
+        for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
+        """;
+
+    /// <summary>
+    /// KEYS: meta, queue. ARGV: ttl, then (kind, json) pairs with kind 's' sessionStart, 'e' end, 'n' other.
+    /// Returns {outcome, state, startNeeded, sid}. The forward-or-enqueue decision is taken here, atomically
+    /// with the replayer's pops, so a new event never overtakes a queued one.
+    /// </summary>
+    public const string Accept = """
+        local meta, queue = KEYS[1], KEYS[2]
+        local state = redis.call('HGET', meta, 'state') or 'awaitingSessionStart'
+        if state == 'ended' or redis.call('HEXISTS', meta, 'endAccepted') == 1 then
+          return {'ended', state, 0, ''}
+        end
+        local hasStart = redis.call('HEXISTS', meta, 'start') == 1
+        local startNeeded = 0
+        local bodies = {}
+        local ending = false
+        for i = 2, #ARGV, 2 do
+          local kind, body = ARGV[i], ARGV[i + 1]
+          if kind == 's' then
+            if not hasStart then
+              redis.call('HSET', meta, 'start', body)
+              hasStart = true
+              startNeeded = 1
+              if state == 'awaitingSessionStart' then state = 'starting' end
+            end
+          else
+            bodies[#bodies + 1] = body
+            if kind == 'e' then ending = true end
+          end
+        end
+        if ending then redis.call('HSET', meta, 'endAccepted', '1') end
+        local outcome = 'stored'
+        if #bodies > 0 then
+          if state == 'live' and redis.call('LLEN', queue) == 0 then
+            outcome = 'forward'
+          else
+            redis.call('RPUSH', queue, unpack(bodies))
+          end
+        end
+        redis.call('HSET', meta, 'state', state)
+        
+        """ + Touch + """
+
+        return {outcome, state, startNeeded, redis.call('HGET', meta, 'sid') or ''}
+        """;
+
+    /// <summary>KEYS: meta, queue. ARGV: ttl, sid. Returns the new state.</summary>
+    public const string SessionCreated = """
+        local meta, queue = KEYS[1], KEYS[2]
+        local state = redis.call('HGET', meta, 'state')
+        if state ~= 'starting' then return state or '' end
+        if redis.call('LLEN', queue) == 0 then state = 'live' else state = 'replaying' end
+        redis.call('HSET', meta, 'sid', ARGV[2], 'state', state)
+        redis.call('HDEL', meta, 'resume', 'lastError')
+        
+        """ + Touch + """
+
+        return state
+        """;
+
+    /// <summary>
+    /// KEYS: meta, queue, dead. ARGV: ttl, expected head, isEnd ('1'/'0'), dead-letter record ('' = delivered).
+    /// Pops the head only if it is still the event the caller sent; returns the new state, or nil.
+    /// </summary>
+    public const string CompleteHead = """
+        local meta, queue, dead = KEYS[1], KEYS[2], KEYS[3]
+        if redis.call('LINDEX', queue, 0) ~= ARGV[2] then return false end
+        redis.call('LPOP', queue)
+        local state = redis.call('HGET', meta, 'state') or 'replaying'
+        if ARGV[4] == '' then
+          redis.call('HINCRBY', meta, 'forwarded', 1)
+          if ARGV[3] == '1' then state = 'ended' end
+        else
+          redis.call('RPUSH', dead, ARGV[4])
+          redis.call('HINCRBY', meta, 'dead', 1)
+        end
+        if state == 'replaying' and redis.call('LLEN', queue) == 0 then state = 'live' end
+        redis.call('HSET', meta, 'state', state)
+        
+        """ + Touch + """
+
+        return state
+        """;
+
+    /// <summary>KEYS: meta, queue. ARGV: ttl, count, ended ('1'/'0'). Returns the new state.</summary>
+    public const string Forwarded = """
+        local meta = KEYS[1]
+        redis.call('HINCRBY', meta, 'forwarded', ARGV[2])
+        if ARGV[3] == '1' then redis.call('HSET', meta, 'state', 'ended') end
+        
+        """ + Touch + """
+
+        return redis.call('HGET', meta, 'state') or ''
+        """;
+
+    /// <summary>KEYS: meta, queue. ARGV: ttl, error, events... Returns the new state.</summary>
+    public const string Requeue = """
+        local meta, queue = KEYS[1], KEYS[2]
+        redis.call('RPUSH', queue, unpack(ARGV, 3))
+        local state = redis.call('HGET', meta, 'state') or 'replaying'
+        if state == 'live' then state = 'replaying' end
+        redis.call('HSET', meta, 'state', state, 'lastError', ARGV[2])
+        
+        """ + Touch + """
+
+        return state
+        """;
+
+    /// <summary>KEYS: meta, queue. ARGV: ttl, error. The next sessions call carries media.resume.</summary>
+    public const string SessionLost = """
+        local meta = KEYS[1]
+        redis.call('HDEL', meta, 'sid')
+        redis.call('HSET', meta, 'state', 'starting', 'resume', '1', 'lastError', ARGV[2])
+        
+        """ + Touch + """
+
+        return 'starting'
+        """;
+
+    /// <summary>KEYS: meta, queue. ARGV: ttl, error, fail ('1'/'0'). Never resurrects an expired playback.</summary>
+    public const string RecordError = """
+        local meta = KEYS[1]
+        if redis.call('EXISTS', meta) == 0 then return 0 end
+        redis.call('HSET', meta, 'lastError', ARGV[2])
+        if ARGV[3] == '1' then redis.call('HSET', meta, 'state', 'failed') end
+        
+        """ + Touch + """
+
+        return 1
+        """;
+
+    /// <summary>KEYS: meta, queue. Returns {flat meta hash, queue length} in one round trip.</summary>
+    public const string Get = """
+        return {redis.call('HGETALL', KEYS[1]), redis.call('LLEN', KEYS[2])}
+        """;
+}

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using MediaProxy.Core.Media;
+using Microsoft.Extensions.Options;
+
+namespace MediaProxy.Core.Upstream.Simulator;
+
+/// <summary>
+/// A small Media Collection API in process, so the service runs and demonstrates queueing and replay with no
+/// Adobe account: the sessions call answers 201 + Location after <see cref="SimulatorOptions.SessionLatency"/>,
+/// events answer 204 (404 for an unknown session, 400 for a body that is not a valid event), and everything
+/// received can be read back. Memory is bounded by <see cref="SimulatorOptions"/>.
+/// </summary>
+public sealed class MediaCollectionSimulator(IOptions<SimulatorOptions> options, TimeProvider timeProvider)
+{
+    private readonly ConcurrentDictionary<string, SimulatedSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _order = new();
+
+    public async Task<SimulatorAnswer> StartSessionAsync(string body, CancellationToken cancellationToken)
+    {
+        var parsed = MediaEventParser.Parse(Encoding.UTF8.GetBytes(body), maxEvents: 1);
+        if (!parsed.IsValid || parsed.Events.Count != 1 || !parsed.Events[0].IsSessionStart)
+        {
+            return new SimulatorAnswer(400, null, "The body is not a valid sessionStart event.");
+        }
+
+        await Task.Delay(options.Value.SessionLatency, timeProvider, cancellationToken);
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        _sessions[id] = new SimulatedSession(id, timeProvider.GetUtcNow(), body);
+        _order.Enqueue(id);
+        while (_order.Count > options.Value.MaxSessions && _order.TryDequeue(out var oldest))
+        {
+            _sessions.TryRemove(oldest, out _);
+        }
+
+        return new SimulatorAnswer(201, $"/api/v1/sessions/{id}", null);
+    }
+
+    public SimulatorAnswer PostEvent(string sessionId, string body)
+    {
+        if (!_sessions.TryGetValue(sessionId, out var session))
+        {
+            return new SimulatorAnswer(404, null, "Unknown session id.");
+        }
+
+        var parsed = MediaEventParser.Parse(Encoding.UTF8.GetBytes(body), maxEvents: 1);
+        if (!parsed.IsValid || parsed.Events.Count != 1 || parsed.Events[0].IsSessionStart)
+        {
+            return new SimulatorAnswer(400, null, "The body is not a valid event.");
+        }
+
+        session.Add(parsed.Events[0], options.Value.MaxEventsPerSession);
+        return new SimulatorAnswer(204, null, null);
+    }
+
+    public IReadOnlyList<SimulatedSessionView> List() =>
+        [.. _sessions.Values.OrderBy(s => s.CreatedAt).Select(s => s.ToView())];
+
+    public SimulatedSessionView? Find(string sessionId) =>
+        _sessions.TryGetValue(sessionId, out var session) ? session.ToView() : null;
+
+    public void Clear()
+    {
+        _sessions.Clear();
+        _order.Clear();
+    }
+}
+
+public sealed record SimulatorAnswer(int StatusCode, string? Location, string? Error);
+
+public sealed record SimulatedSessionView(string SessionId, DateTimeOffset CreatedAt, string SessionStart, IReadOnlyList<string> EventTypes, IReadOnlyList<string> Events);
+
+internal sealed class SimulatedSession(string id, DateTimeOffset createdAt, string sessionStart)
+{
+    private readonly List<PlaybackEvent> _events = [];
+
+    public DateTimeOffset CreatedAt => createdAt;
+
+    public void Add(PlaybackEvent e, int max)
+    {
+        lock (_events)
+        {
+            if (_events.Count < max)
+            {
+                _events.Add(e);
+            }
+        }
+    }
+
+    public SimulatedSessionView ToView()
+    {
+        lock (_events)
+        {
+            return new SimulatedSessionView(id, createdAt, sessionStart, [.. _events.Select(e => e.EventType)], [.. _events.Select(e => e.Json)]);
+        }
+    }
+}
