@@ -2,6 +2,7 @@ using Refit;
 
 namespace MediaProxy.Core.Upstream;
 
+// Refit generates these clients at build time (AddRefitGeneratedClient: no reflection).
 // Two interfaces, two HttpClients, two resilience pipelines: the sessions call is not idempotent upstream (a
 // blind retry can create a second session), event posts are; each gets the retry policy that is safe for it.
 

@@ -41,7 +41,7 @@ public static class UpstreamServiceCollectionExtensions
         where TApi : class
     {
         var builder = services
-            .AddRefitClient<TApi>()
+            .AddRefitGeneratedClient<TApi>()
             .ConfigureHttpClient((sp, client) =>
             {
                 var options = sp.GetRequiredService<IOptions<UpstreamOptions>>().Value;

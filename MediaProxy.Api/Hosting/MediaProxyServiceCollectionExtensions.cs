@@ -1,0 +1,31 @@
+using MediaProxy.Core.Playbacks;
+using MediaProxy.Core.Upstream;
+using MediaProxy.Core.Upstream.Simulator;
+
+namespace MediaProxy.Api.Hosting;
+
+public static class MediaProxyServiceCollectionExtensions
+{
+    /// <summary>The domain: options (validated at start-up), store, upstream client, playback service and worker.</summary>
+    public static IServiceCollection AddMediaProxy(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<ApiOptions>(configuration, ApiOptions.SectionName);
+        services.AddValidatedOptions<PlaybackOptions>(configuration, PlaybackOptions.SectionName);
+        services.AddValidatedOptions<UpstreamOptions>(configuration, UpstreamOptions.SectionName);
+        services.AddValidatedOptions<SimulatorOptions>(configuration, SimulatorOptions.SectionName);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddPlaybackStore(configuration);
+        services.AddMediaCollectionUpstream();
+        services.AddSingleton<PlaybackScheduler>();
+        services.AddSingleton<PlaybackReplayer>();
+        services.AddSingleton<PlaybackService>();
+        services.AddHostedService<PlaybackWorker>();
+        services.AddHostedService<StartupReport>();
+        return services;
+    }
+
+    private static void AddValidatedOptions<T>(this IServiceCollection services, IConfiguration configuration, string section)
+        where T : class =>
+        services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
+}

@@ -1,0 +1,28 @@
+using MediaProxy.Api.Contracts;
+using MediaProxy.Api.Endpoints;
+using MediaProxy.Api.Hosting;
+using MediaProxy.Api.OpenApi;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddMediaProxyHosting();
+builder.Services.AddMediaProxy(builder.Configuration);
+builder.Services.AddMediaProxyProblemDetails();
+builder.Services.AddMediaProxyOpenApi();
+builder.Services.AddHealthChecks();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, MediaProxyJsonContext.Default));
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseMediaProxyOpenApi();
+
+app.MapPlaybackEndpoints();
+app.MapSimulatorEndpoints();
+app.MapHealthEndpoints();
+
+app.Run();
+
+/// <summary>The entry point, public for WebApplicationFactory in the tests.</summary>
+public partial class Program;
