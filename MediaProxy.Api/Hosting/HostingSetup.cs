@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
 namespace MediaProxy.Api.Hosting;
 
 public static class HostingSetup
@@ -5,11 +8,10 @@ public static class HostingSetup
     /// <summary>Kestrel limits and logging shared by every environment.</summary>
     public static WebApplicationBuilder AddMediaProxyHosting(this WebApplicationBuilder builder)
     {
-        var api = builder.Configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new ApiOptions();
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        // Kestrel's 30 MB default is far beyond what 100 events need; the endpoint also enforces the limit.
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>
         {
-            // Kestrel's 30 MB default is far beyond what 100 events need; the endpoint also enforces it.
-            kestrel.Limits.MaxRequestBodySize = api.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes;
             kestrel.AddServerHeader = false;
         });
         builder.Logging.AddSimpleConsole(options =>

@@ -15,7 +15,7 @@ public static class MediaProxyServiceCollectionExtensions
         services.AddValidatedOptions<SimulatorOptions>(configuration, SimulatorOptions.SectionName);
 
         services.AddSingleton(TimeProvider.System);
-        services.AddPlaybackStore(configuration);
+        services.AddPlaybackStore();
         services.AddMediaCollectionUpstream();
         services.AddSingleton<PlaybackScheduler>();
         services.AddSingleton<PlaybackReplayer>();

@@ -7,7 +7,7 @@ namespace MediaProxy.Api.Hosting;
 
 /// <summary>Says at start-up what this instance runs on, loudly when it is the non-durable demo mode.</summary>
 internal sealed partial class StartupReport(
-    StoreDescription store,
+    StoreSettings store,
     IOptions<UpstreamOptions> upstream,
     IOptions<SimulatorOptions> simulator,
     IOptions<PlaybackOptions> playbacks,

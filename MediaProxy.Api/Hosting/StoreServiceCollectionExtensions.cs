@@ -7,29 +7,42 @@ public static class StoreServiceCollectionExtensions
 {
     /// <summary>
     /// Redis when <c>ConnectionStrings:Redis</c> is set (one multiplexer for the process), otherwise the
-    /// in-memory store of the embedded demo mode.
+    /// in-memory store of the embedded demo mode. Decided when first resolved, from the final configuration.
     /// </summary>
-    public static IServiceCollection AddPlaybackStore(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPlaybackStore(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => StoreSettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<IConnectionMultiplexer>(sp => ConnectionMultiplexer.Connect(
+            sp.GetRequiredService<StoreSettings>().Redis ?? throw new InvalidOperationException("No Redis connection string is configured.")));
+        services.AddSingleton<IPlaybackStore>(sp => sp.GetRequiredService<StoreSettings>().Redis is null
+            ? ActivatorUtilities.CreateInstance<InMemoryPlaybackStore>(sp)
+            : ActivatorUtilities.CreateInstance<RedisPlaybackStore>(sp));
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        return services;
+    }
+}
+
+/// <summary>Which store this instance uses; <see cref="Redis"/> is null for the in-memory store.</summary>
+public sealed record StoreSettings(ConfigurationOptions? Redis)
+{
+    public bool Durable => Redis is not null;
+
+    public string Description => Redis is null
+        ? "in-memory (NOT durable: accepted events are lost on restart)"
+        : $"Redis ({string.Join(", ", Redis.EndPoints)})";
+
+    public static StoreSettings From(IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString("Redis");
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            services.AddSingleton<IPlaybackStore, InMemoryPlaybackStore>();
-            services.AddSingleton(new StoreDescription("in-memory (NOT durable: accepted events are lost on restart)", Durable: false));
-            return services;
+            return new StoreSettings(Redis: null);
         }
 
         var options = ConfigurationOptions.Parse(connectionString);
         // Start even when Redis is briefly down; the multiplexer keeps reconnecting and /health/ready says so.
         options.AbortOnConnectFail = false;
         options.ClientName ??= "mediaproxy";
-        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
-        services.AddSingleton<IPlaybackStore, RedisPlaybackStore>();
-        services.AddSingleton(new StoreDescription($"Redis ({string.Join(", ", options.EndPoints)})", Durable: true));
-        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
-        return services;
+        return new StoreSettings(options);
     }
 }
-
-/// <summary>What the start-up report says about the store.</summary>
-public sealed record StoreDescription(string Description, bool Durable);

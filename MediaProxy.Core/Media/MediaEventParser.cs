@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace MediaProxy.Core.Media;
 
@@ -21,6 +22,13 @@ public static class MediaEventParser
 
     public static MediaEventParseResult Parse(ReadOnlyMemory<byte> body, int maxEvents)
     {
+        // The reader checks the structure, not the bytes inside strings: invalid UTF-8 would surface later, as an
+        // exception while reading a value, so it is refused here first.
+        if (!Utf8.IsValid(body.Span))
+        {
+            return MediaEventParseResult.Invalid("$", "The body is not valid UTF-8.");
+        }
+
         JsonDocument document;
         try
         {

@@ -165,7 +165,9 @@ public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, Tim
             }
         }
 
-        Entry? entry = create ? _playbacks.GetOrAdd(playbackKey, _ => new Entry()) : _playbacks.GetValueOrDefault(playbackKey);
+        // A new entry is born with its expiry set, so a concurrent sweep never takes it for an expired one.
+        Entry? entry = create ? _playbacks.GetOrAdd(playbackKey, static (_, expiresAt) => new Entry { ExpiresAt = expiresAt }, now + _ttl)
+            : _playbacks.GetValueOrDefault(playbackKey);
         if (entry is null)
         {
             return Task.FromResult(missing);
