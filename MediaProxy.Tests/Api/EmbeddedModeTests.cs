@@ -1,0 +1,69 @@
+using System.Net;
+using System.Text.Json;
+using MediaProxy.Tests.Infrastructure;
+
+namespace MediaProxy.Tests.Api;
+
+/// <summary>
+/// The README's run command with nothing configured: in-memory store and the built-in simulated upstream,
+/// which must still queue, replay and go live, and show what the upstream received.
+/// </summary>
+public sealed class EmbeddedModeTests : IAsyncLifetime
+{
+    private readonly ConfiguredAppFactory _app = new(new Dictionary<string, string?>
+    {
+        ["MediaProxy:Simulator:SessionLatency"] = "00:00:00.300",
+    });
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task PostEvents_NoConfiguration_QueuedThenReplayedToTheSimulator()
+    {
+        var key = TestEvents.NewKey();
+        var client = new PlaybackClient(_app.CreateClient());
+
+        var (status, body) = await client.PostAsync(key, TestEvents.SessionStart(key));
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.Equal("starting", body.GetProperty("state").GetString());
+        await client.PostAsync(key, TestEvents.Array([TestEvents.Ping(1), TestEvents.Ping(2)]));
+        await client.WaitForStateAsync(key, "live");
+        await client.PostAsync(key, TestEvents.Ping(3));
+
+        using var sessions = JsonDocument.Parse(await _app.CreateClient().GetStringAsync("/simulator/sessions"));
+        var session = Assert.Single(sessions.RootElement.EnumerateArray(), s => s.GetProperty("sessionStart").GetString()!.Contains(key, StringComparison.Ordinal));
+        Assert.Equal(["ping", "ping", "ping"], session.GetProperty("eventTypes").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(3, (await client.GetAsync(key)).Forwarded);
+    }
+
+    [Fact]
+    public async Task HealthReady_InMemoryStore_Healthy()
+    {
+        using var response = await _app.CreateClient().GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task SwaggerJson_Served_DocumentsPlayerApiWithExamples()
+    {
+        var json = await _app.CreateClient().GetStringAsync("/swagger/v1/swagger.json");
+        using var document = JsonDocument.Parse(json);
+
+        var post = document.RootElement.GetProperty("paths").GetProperty("/v1/playbacks/{playbackKey}/events").GetProperty("post");
+        var examples = post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("examples");
+        Assert.True(examples.TryGetProperty("sessionStart", out _));
+        Assert.True(examples.TryGetProperty("array (in order)", out _));
+        Assert.True(document.RootElement.GetProperty("paths").TryGetProperty("/v1/playbacks/{playbackKey}", out _));
+    }
+
+    [Fact]
+    public async Task SwaggerUi_Served_Ok()
+    {
+        using var response = await _app.CreateClient().GetAsync("/swagger/index.html");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

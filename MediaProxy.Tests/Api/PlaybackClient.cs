@@ -1,0 +1,42 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using MediaProxy.Api.Contracts;
+
+namespace MediaProxy.Tests.Api;
+
+/// <summary>The player's side of the API, as a test uses it.</summary>
+internal sealed class PlaybackClient(HttpClient http)
+{
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string playbackKey, string json, string contentType = "application/json")
+    {
+        using var content = new StringContent(json, Encoding.UTF8, contentType);
+        using var response = await http.PostAsync($"/v1/playbacks/{playbackKey}/events", content);
+        return (response.StatusCode, await ReadAsync(response));
+    }
+
+    public async Task<PlaybackStatusResponse> GetAsync(string playbackKey)
+    {
+        using var response = await http.GetAsync($"/v1/playbacks/{playbackKey}");
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<PlaybackStatusResponse>())!;
+    }
+
+    public async Task<PlaybackStatusResponse> WaitForStateAsync(string playbackKey, string state, int queued = 0)
+    {
+        PlaybackStatusResponse? last = null;
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            last = await GetAsync(playbackKey);
+            return last.State == state && last.Queued == queued;
+        }, TimeSpan.FromSeconds(30), () => $"playback never reached {state} with {queued} queued; last: {last}");
+        return last!;
+    }
+
+    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+}

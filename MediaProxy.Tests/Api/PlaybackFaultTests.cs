@@ -1,0 +1,115 @@
+using System.Net;
+using System.Text.Json;
+using MediaProxy.Tests.Infrastructure;
+
+namespace MediaProxy.Tests.Api;
+
+/// <summary>Upstream failures never lose an accepted event nor change its order.</summary>
+public sealed class PlaybackFaultTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private MediaProxyAppFactory App => fixture.App;
+
+    private PlaybackClient NewClient() => new(App.CreateClient());
+
+    [Fact]
+    public async Task PostEvents_SessionsCall503ThenSuccess_OneSessionNothingLost()
+    {
+        var key = TestEvents.NewKey();
+        // More failures than the in-line retries (2): the worker's own retry round is exercised too.
+        App.Upstream.FailNextSessionCalls(body => body.Contains(key, StringComparison.Ordinal), count: 4, statusCode: 503);
+        var client = NewClient();
+
+        await client.PostAsync(key, TestEvents.SessionStart(key));
+        for (var seq = 1; seq <= 5; seq++)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(key, TestEvents.Ping(seq))).Status);
+        }
+
+        await client.WaitForStateAsync(key, "live");
+        var session = Assert.Single(App.Upstream.SessionsForMedia(key));
+        Assert.Equal([1, 2, 3, 4, 5], App.Upstream.SequenceOf(session.Id));
+    }
+
+    [Fact]
+    public async Task PostEvents_SessionsCallRefused_FailedWithLastErrorAndEventsKept()
+    {
+        var key = TestEvents.NewKey();
+        App.Upstream.FailNextSessionCalls(body => body.Contains(key, StringComparison.Ordinal), count: 1, statusCode: 400);
+        var client = NewClient();
+
+        await client.PostAsync(key, TestEvents.SessionStart(key));
+        await client.PostAsync(key, TestEvents.Ping(1));
+
+        var failed = await client.WaitForStateAsync(key, "failed", queued: 1);
+        Assert.Contains("400", failed.LastError, StringComparison.Ordinal);
+        Assert.Empty(App.Upstream.SessionsForMedia(key));
+    }
+
+    [Fact]
+    public async Task PostEvents_DirectForwardFails_RequeuedAnsweredAcceptedAndOrderKept()
+    {
+        var key = TestEvents.NewKey();
+        var marker = TestEvents.NewKey();
+        var client = NewClient();
+        await client.PostAsync(key, TestEvents.SessionStart(key));
+        await client.PostAsync(key, TestEvents.Ping(1));
+        await client.WaitForStateAsync(key, "live");
+        // Three attempts (1 + 2 retries) fail: the direct forward gives up, the replayer delivers it later.
+        App.Upstream.FailNextEvents(body => body.Contains(marker, StringComparison.Ordinal), count: 3, statusCode: 503);
+
+        var (status, body) = await client.PostAsync(key, TestEvents.Ping(2, marker));
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.Equal("replaying", body.GetProperty("state").GetString());
+        for (var seq = 3; seq <= 5; seq++)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(key, TestEvents.Ping(seq))).Status);
+        }
+
+        await client.WaitForStateAsync(key, "live");
+        var session = Assert.Single(App.Upstream.SessionsForMedia(key));
+        Assert.Equal([1, 2, 3, 4, 5], App.Upstream.SequenceOf(session.Id));
+    }
+
+    [Fact]
+    public async Task Replay_UpstreamRejectsEvent_DeadLetteredAndReplayGoesOn()
+    {
+        var key = TestEvents.NewKey();
+        var marker = TestEvents.NewKey();
+        App.Upstream.FailNextEvents(body => body.Contains(marker, StringComparison.Ordinal), count: 1, statusCode: 400);
+        var client = NewClient();
+
+        await client.PostAsync(key, TestEvents.SessionStart(key));
+        await client.PostAsync(key, TestEvents.Array([TestEvents.Ping(1), TestEvents.Ping(2, marker), TestEvents.Ping(3)]));
+
+        var live = await client.WaitForStateAsync(key, "live");
+        Assert.Equal((2L, 1L), (live.Forwarded, live.DeadLettered));
+        var session = Assert.Single(App.Upstream.SessionsForMedia(key));
+        Assert.Equal([1, 3], App.Upstream.SequenceOf(session.Id));
+
+        using var response = await App.CreateClient().GetAsync($"/v1/playbacks/{key}/dead-letters");
+        var deadLetter = Assert.Single(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("deadLetters").EnumerateArray());
+        Assert.Equal(400, deadLetter.GetProperty("status").GetInt32());
+        Assert.Equal(marker, deadLetter.GetProperty("event").GetProperty("params").GetProperty("test.marker").GetString());
+    }
+
+    [Fact]
+    public async Task Replay_SessionGone_NewSessionWithResumeGetsTheRest()
+    {
+        var key = TestEvents.NewKey();
+        var client = NewClient();
+        await client.PostAsync(key, TestEvents.SessionStart(key));
+        await client.PostAsync(key, TestEvents.Ping(1));
+        var first = await client.WaitForStateAsync(key, "live");
+        App.Upstream.ExpireSession(first.SessionId!);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(key, TestEvents.Ping(2))).Status);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(key, TestEvents.Ping(3))).Status);
+
+        await Eventually.WaitUntilAsync(() => App.Upstream.SessionsForMedia(key).Count == 2, TimeSpan.FromSeconds(30));
+        var second = await client.WaitForStateAsync(key, "live");
+        Assert.NotEqual(first.SessionId, second.SessionId);
+        var resumed = App.Upstream.SessionsForMedia(key).Single(s => s.Id == second.SessionId);
+        Assert.True(resumed.SessionStart.GetProperty("params").GetProperty("media.resume").GetBoolean());
+        Assert.Equal([2, 3], App.Upstream.SequenceOf(second.SessionId!));
+    }
+}

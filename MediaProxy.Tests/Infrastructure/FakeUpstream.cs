@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace MediaProxy.Tests.Infrastructure;
+
+/// <summary>
+/// The Media Collection API as a real HTTP server (Kestrel on 127.0.0.1, a free port): <c>POST /api/v1/sessions</c>
+/// answers 201 + <c>Location</c> after <see cref="SessionLatency"/>, <c>POST /api/v1/sessions/{sid}/events</c> 204
+/// (404 unknown session, 410 expired). It records every session and every accepted event in arrival order.
+/// Many tests share one instance: each finds its own sessions by a unique value in the body (its media id, a
+/// marker), and failure and delay rules match on the request body, so they touch only the test that set them.
+/// </summary>
+public sealed class FakeUpstream : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<FakeSession> _sessions = new();
+    private readonly ConcurrentDictionary<string, FakeSession> _byId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _expired = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _sessionCalls = new();
+    private readonly RequestRules _sessionFailures = new();
+    private readonly RequestRules _eventFailures = new();
+    private readonly RequestRules _sessionDelays = new();
+    private WebApplication _app = null!;
+    private long _latencyTicks;
+
+    private FakeUpstream()
+    {
+        // Only StartAsync makes one: the server is running by the time anyone sees the instance.
+    }
+
+    /// <summary><c>http://127.0.0.1:{port}</c>, the value for <c>MediaProxy:Upstream:BaseUrl</c>.</summary>
+    public string BaseUrl { get; private set; } = string.Empty;
+
+    /// <summary>How long a sessions call takes before its 201 (unless a <see cref="DelaySessions"/> rule matches).</summary>
+    public TimeSpan SessionLatency
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _latencyTicks));
+        set => Interlocked.Exchange(ref _latencyTicks, value.Ticks);
+    }
+
+    public static async Task<FakeUpstream> StartAsync()
+    {
+        var upstream = new FakeUpstream();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        app.MapPost("/api/v1/sessions", upstream.StartSessionAsync);
+        app.MapPost("/api/v1/sessions/{sid}/events", upstream.PostEventAsync);
+        await app.StartAsync();
+        upstream._app = app;
+        upstream.BaseUrl = app.Urls.Single().TrimEnd('/');
+        return upstream;
+    }
+
+    /// <summary>The next <paramref name="count"/> sessions calls whose body matches answer <paramref name="statusCode"/>.</summary>
+    public void FailNextSessionCalls(Func<string, bool> match, int count, int statusCode, TimeSpan? retryAfter = null) =>
+        _sessionFailures.Add(match, count, statusCode, retryAfter ?? TimeSpan.Zero);
+
+    /// <summary>The next <paramref name="count"/> event posts whose body matches answer <paramref name="statusCode"/> (not recorded).</summary>
+    public void FailNextEvents(Func<string, bool> match, int count, int statusCode, TimeSpan? retryAfter = null) =>
+        _eventFailures.Add(match, count, statusCode, retryAfter ?? TimeSpan.Zero);
+
+    /// <summary>Every sessions call whose body matches takes <paramref name="latency"/> instead of <see cref="SessionLatency"/>.</summary>
+    public void DelaySessions(Func<string, bool> match, TimeSpan latency) =>
+        _sessionDelays.Add(match, int.MaxValue, StatusCodes.Status201Created, latency);
+
+    /// <summary>The upstream forgets the session: its later events answer 410 Gone.</summary>
+    public void ExpireSession(string sessionId) => _expired[sessionId] = true;
+
+    /// <summary>Sessions created (201), oldest first, whose sessionStart body satisfies <paramref name="predicate"/>.</summary>
+    public IReadOnlyList<FakeSession> FindSessions(Func<JsonElement, bool> predicate) =>
+        [.. _sessions.Where(s => predicate(s.SessionStart))];
+
+    /// <summary>Sessions whose sessionStart has <c>params["media.id"] == mediaId</c>.</summary>
+    public IReadOnlyList<FakeSession> SessionsForMedia(string mediaId) =>
+        FindSessions(start => start.TryGetProperty("params", out var p) && p.TryGetProperty("media.id", out var id)
+            && id.ValueKind == JsonValueKind.String && id.GetString() == mediaId);
+
+    /// <summary>How many sessions calls (answered or failed) had a body that matches: retries and duplicates show here.</summary>
+    public int SessionCallCount(Func<string, bool> match) => _sessionCalls.Count(match);
+
+    /// <summary>The accepted (204) event bodies of a session, exactly as received, in arrival order.</summary>
+    public IReadOnlyList<string> RawEventsOf(string sessionId) =>
+        _byId.TryGetValue(sessionId, out var session) ? session.RawEvents() : throw new KeyNotFoundException($"No session {sessionId}.");
+
+    public IReadOnlyList<JsonElement> EventsOf(string sessionId) => [.. RawEventsOf(sessionId).Select(Parse)];
+
+    /// <summary>The <c>params["test.seq"]</c> of each event of a session, in arrival order (every event must have one).</summary>
+    public IReadOnlyList<int> SequenceOf(string sessionId) =>
+        [.. EventsOf(sessionId).Select(e => e.TryGetProperty("params", out var p) && p.TryGetProperty("test.seq", out var seq)
+            ? seq.GetInt32() : throw new InvalidOperationException($"Event without params.test.seq in session {sessionId}: {e}"))];
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task StartSessionAsync(HttpContext context)
+    {
+        var body = await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted);
+        _sessionCalls.Enqueue(body);
+        if (_sessionFailures.Take(body) is { } failure)
+        {
+            await FailAsync(context, failure);
+            return;
+        }
+
+        if (TryParse(body) is not { } start)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        // Not cancelled by the caller: like the real API, a session is created even if the client gave up waiting.
+        await Task.Delay(_sessionDelays.Find(body)?.Delay ?? SessionLatency, _app.Lifetime.ApplicationStopping);
+        var session = new FakeSession(Guid.NewGuid().ToString("N"), start, body);
+        _byId[session.Id] = session;
+        _sessions.Enqueue(session);
+        context.Response.StatusCode = StatusCodes.Status201Created;
+        context.Response.Headers.Location = $"/api/v1/sessions/{session.Id}";
+    }
+
+    private async Task PostEventAsync(HttpContext context)
+    {
+        var body = await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted);
+        var sid = (string)context.Request.RouteValues["sid"]!;
+        if (!_byId.TryGetValue(sid, out var session))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+        }
+        else if (_expired.ContainsKey(sid))
+        {
+            context.Response.StatusCode = StatusCodes.Status410Gone;
+        }
+        else if (_eventFailures.Take(body) is { } failure)
+        {
+            await FailAsync(context, failure);
+        }
+        else if (TryParse(body) is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        else
+        {
+            session.Add(body);
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+        }
+    }
+
+    private static async Task FailAsync(HttpContext context, RequestRule failure)
+    {
+        context.Response.StatusCode = failure.StatusCode;
+        if (failure.Delay > TimeSpan.Zero)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(failure.Delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        await context.Response.WriteAsync($"fake upstream: injected HTTP {failure.StatusCode}", context.RequestAborted);
+    }
+
+    private static JsonElement? TryParse(string json)
+    {
+        try
+        {
+            return Parse(json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static JsonElement Parse(string json) => JsonElement.Parse(json);
+}
+
+/// <summary>One session the fake upstream created, with the events it accepted for it (thread-safe).</summary>
+public sealed record FakeSession(string Id, JsonElement SessionStart, string RawSessionStart)
+{
+    private readonly List<string> _events = [];
+
+    internal void Add(string body)
+    {
+        lock (_events)
+        {
+            _events.Add(body);
+        }
+    }
+
+    internal IReadOnlyList<string> RawEvents()
+    {
+        lock (_events)
+        {
+            return [.. _events];
+        }
+    }
+}
