@@ -59,7 +59,7 @@ public static class MediaEventParser
     {
         var errors = new ErrorCollector();
         var events = new List<PlaybackEvent>(elements.Length);
-        var endSeenAt = -1;
+        (int Index, string Type)? end = null;
         for (var i = 0; i < elements.Length; i++)
         {
             var prefix = indexed ? $"[{i}]." : string.Empty;
@@ -69,13 +69,13 @@ public static class MediaEventParser
                 continue;
             }
 
-            if (endSeenAt >= 0)
+            if (end is { } seen)
             {
-                errors.Add($"{prefix}eventType", $"No event may follow the {events[endSeenAt].EventType} at [{endSeenAt}].");
+                errors.Add($"{prefix}eventType", $"No event may follow the {seen.Type} at [{seen.Index}].");
             }
             else if (MediaEventTypes.IsEnd(eventType))
             {
-                endSeenAt = i;
+                end = (i, eventType);
             }
 
             events.Add(new PlaybackEvent(eventType, Compact(elements[i])));

@@ -30,7 +30,6 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     private FakeUpstream()
     {
-        // Only StartAsync makes one: the server is running by the time anyone sees the instance.
     }
 
     /// <summary><c>http://127.0.0.1:{port}</c>, the value for <c>MediaProxy:Upstream:BaseUrl</c>.</summary>
@@ -43,6 +42,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         set => Interlocked.Exchange(ref _latencyTicks, value.Ticks);
     }
 
+    /// <summary>Starts a fake on a free loopback port; the only way to make one.</summary>
     public static async Task<FakeUpstream> StartAsync()
     {
         var upstream = new FakeUpstream();
@@ -90,14 +90,18 @@ public sealed class FakeUpstream : IAsyncDisposable
     public IReadOnlyList<string> RawEventsOf(string sessionId) =>
         _byId.TryGetValue(sessionId, out var session) ? session.RawEvents() : throw new KeyNotFoundException($"No session {sessionId}.");
 
-    public IReadOnlyList<JsonElement> EventsOf(string sessionId) => [.. RawEventsOf(sessionId).Select(Parse)];
+    public IReadOnlyList<JsonElement> EventsOf(string sessionId) => [.. RawEventsOf(sessionId).Select(e => JsonElement.Parse(e))];
 
     /// <summary>The <c>params["test.seq"]</c> of each event of a session, in arrival order (every event must have one).</summary>
     public IReadOnlyList<int> SequenceOf(string sessionId) =>
         [.. EventsOf(sessionId).Select(e => e.TryGetProperty("params", out var p) && p.TryGetProperty("test.seq", out var seq)
             ? seq.GetInt32() : throw new InvalidOperationException($"Event without params.test.seq in session {sessionId}: {e}"))];
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
 
     private async Task StartSessionAsync(HttpContext context)
     {
@@ -166,15 +170,13 @@ public sealed class FakeUpstream : IAsyncDisposable
     {
         try
         {
-            return Parse(json);
+            return JsonElement.Parse(json);
         }
         catch (JsonException)
         {
             return null;
         }
     }
-
-    private static JsonElement Parse(string json) => JsonElement.Parse(json);
 }
 
 /// <summary>One session the fake upstream created, with the events it accepted for it (thread-safe).</summary>

@@ -1,0 +1,424 @@
+using MediaProxy.Core.Media;
+using MediaProxy.Core.Playbacks;
+using MediaProxy.Core.Queue;
+
+namespace MediaProxy.Tests.Queue;
+
+/// <summary>
+/// What every <see cref="IPlaybackStore"/> must do, step by step through a playback's life. Each test works on a
+/// playback key of its own, so the Redis store can share one server with every other test.
+/// </summary>
+public abstract class PlaybackStoreContractTests
+{
+    protected static readonly TimeSpan Ttl = TimeSpan.FromHours(1);
+
+    /// <summary>This test's own playback: xunit makes a new instance, so a new key, for every test.</summary>
+    protected string Key { get; } = Guid.NewGuid().ToString("N");
+
+    private static CancellationToken None => CancellationToken.None;
+
+    protected abstract IPlaybackStore Store { get; }
+
+    [Fact]
+    public async Task AcceptAsync_FirstSessionStart_StartNeededAndStarting()
+    {
+        var decision = await Store.AcceptAsync(Key, [Start()], None);
+
+        Assert.Equal(new AcceptDecision(AcceptOutcome.Stored, PlaybackState.Starting, StartNeeded: true, SessionId: null), decision);
+        var playback = await GetAsync();
+        Assert.Equal((PlaybackState.Starting, Start().Json, 0L), (playback.State, playback.SessionStartJson, playback.Queued));
+    }
+
+    [Fact]
+    public async Task AcceptAsync_RepeatedSessionStart_NoStartNeededNothingQueuedFirstKept()
+    {
+        await Store.AcceptAsync(Key, [Start()], None);
+
+        var again = await Store.AcceptAsync(Key, [Start(playhead: 7)], None);
+
+        Assert.Equal((AcceptOutcome.Stored, false, PlaybackState.Starting), (again.Outcome, again.StartNeeded, again.State));
+        var playback = await GetAsync();
+        Assert.Equal((Start().Json, 0L), (playback.SessionStartJson, playback.Queued));
+    }
+
+    [Fact]
+    public async Task AcceptAsync_ConcurrentFirstSessionStarts_ExactlyOneStartNeeded()
+    {
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Store.AcceptAsync(Key, [Start()], None)));
+
+        Assert.Single(decisions, d => d.StartNeeded);
+    }
+
+    [Fact]
+    public async Task AcceptAsync_EventsBeforeSessionStart_AwaitingSessionStartAndQueuedInOrder()
+    {
+        var first = await Store.AcceptAsync(Key, [Ping(1)], None);
+        var second = await Store.AcceptAsync(Key, [Ping(2), Ping(3)], None);
+
+        Assert.Equal(new AcceptDecision(AcceptOutcome.Stored, PlaybackState.AwaitingSessionStart, false, null), first);
+        Assert.Equal((AcceptOutcome.Stored, PlaybackState.AwaitingSessionStart, false), (second.Outcome, second.State, second.StartNeeded));
+        Assert.Equal(Json(Ping(1), Ping(2), Ping(3)), await Store.PeekAsync(Key, 10, None));
+        var playback = await GetAsync();
+        Assert.Equal((PlaybackState.AwaitingSessionStart, null, 3L), (playback.State, playback.SessionStartJson, playback.Queued));
+    }
+
+    [Fact]
+    public async Task AcceptAsync_SessionStartAfterHeldEvents_StartNeededAndHeldEventsKept()
+    {
+        await Store.AcceptAsync(Key, [Ping(1), Ping(2)], None);
+
+        var decision = await Store.AcceptAsync(Key, [Start()], None);
+
+        Assert.Equal((true, PlaybackState.Starting), (decision.StartNeeded, decision.State));
+        Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
+    }
+
+    [Fact]
+    public async Task AcceptAsync_ArrayWithSessionStart_StartRecordedOthersQueuedInOrder()
+    {
+        var decision = await Store.AcceptAsync(Key, [Start(), Ping(1), Ping(2)], None);
+
+        Assert.Equal((AcceptOutcome.Stored, PlaybackState.Starting, true), (decision.Outcome, decision.State, decision.StartNeeded));
+        Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(Start().Json, (await GetAsync()).SessionStartJson);
+    }
+
+    [Fact]
+    public async Task SessionCreatedAsync_EmptyQueue_LiveWithSessionId()
+    {
+        await Store.AcceptAsync(Key, [Start()], None);
+
+        var state = await Store.SessionCreatedAsync(Key, "sid-1", None);
+
+        Assert.Equal(PlaybackState.Live, state);
+        var playback = await GetAsync();
+        Assert.Equal((PlaybackState.Live, "sid-1"), (playback.State, playback.SessionId));
+    }
+
+    [Fact]
+    public async Task SessionCreatedAsync_EventsQueued_Replaying()
+    {
+        await Store.AcceptAsync(Key, [Start(), Ping(1)], None);
+
+        var state = await Store.SessionCreatedAsync(Key, "sid-1", None);
+
+        Assert.Equal(PlaybackState.Replaying, state);
+        var playback = await GetAsync();
+        Assert.Equal((PlaybackState.Replaying, "sid-1", 1L), (playback.State, playback.SessionId, playback.Queued));
+    }
+
+    [Fact]
+    public async Task SessionCreatedAsync_NotStarting_StateAndSessionIdUnchanged()
+    {
+        await LiveAsync();
+
+        var state = await Store.SessionCreatedAsync(Key, "sid-late-duplicate", None);
+
+        Assert.Equal(PlaybackState.Live, state);
+        Assert.Equal("sid-1", (await GetAsync()).SessionId);
+    }
+
+    [Fact]
+    public async Task AcceptAsync_WhileStarting_StoredNotForwarded()
+    {
+        await Store.AcceptAsync(Key, [Start()], None);
+
+        var decision = await Store.AcceptAsync(Key, [Ping(1)], None);
+
+        Assert.Equal((AcceptOutcome.Stored, PlaybackState.Starting, false), (decision.Outcome, decision.State, decision.StartNeeded));
+        Assert.Equal(Json(Ping(1)), await Store.PeekAsync(Key, 10, None));
+    }
+
+    [Fact]
+    public async Task AcceptAsync_WhileReplaying_StoredAtTail()
+    {
+        await Store.AcceptAsync(Key, [Start(), Ping(1)], None);
+        await Store.SessionCreatedAsync(Key, "sid-1", None);
+
+        var decision = await Store.AcceptAsync(Key, [Ping(2), Ping(3)], None);
+
+        Assert.Equal((AcceptOutcome.Stored, PlaybackState.Replaying), (decision.Outcome, decision.State));
+        Assert.Equal(Json(Ping(1), Ping(2), Ping(3)), await Store.PeekAsync(Key, 10, None));
+    }
+
+    [Fact]
+    public async Task AcceptAsync_LiveWithEmptyQueue_ForwardDirectlyWithSessionIdNothingQueued()
+    {
+        await LiveAsync();
+
+        var decision = await Store.AcceptAsync(Key, [Ping(1), Ping(2)], None);
+
+        Assert.Equal(new AcceptDecision(AcceptOutcome.ForwardDirectly, PlaybackState.Live, false, "sid-1"), decision);
+        Assert.Empty(await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(0L, (await GetAsync()).Queued);
+    }
+
+    [Fact]
+    public async Task AcceptAsync_LiveWithOnlyRepeatedSessionStart_StoredNothingToForward()
+    {
+        await LiveAsync();
+
+        var decision = await Store.AcceptAsync(Key, [Start()], None);
+
+        Assert.Equal((AcceptOutcome.Stored, PlaybackState.Live, false), (decision.Outcome, decision.State, decision.StartNeeded));
+        Assert.Empty(await Store.PeekAsync(Key, 10, None));
+    }
+
+    [Fact]
+    public async Task CompleteHeadAsync_ExpectedHead_PopsItAndCountsForwarded()
+    {
+        await ReplayingAsync(Ping(1), Ping(2));
+
+        var state = await Store.CompleteHeadAsync(Key, Ping(1).Json, isEnd: false, deadLetter: null, None);
+
+        Assert.Equal(PlaybackState.Replaying, state);
+        Assert.Equal(Json(Ping(2)), await Store.PeekAsync(Key, 10, None));
+        var playback = await GetAsync();
+        Assert.Equal((1L, 1L), (playback.Forwarded, playback.Queued));
+    }
+
+    [Fact]
+    public async Task CompleteHeadAsync_HeadIsAnotherEvent_NullAndNothingChanged()
+    {
+        await ReplayingAsync(Ping(1), Ping(2));
+
+        var state = await Store.CompleteHeadAsync(Key, Ping(2).Json, isEnd: false, deadLetter: null, None);
+
+        Assert.Null(state);
+        Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(0L, (await GetAsync()).Forwarded);
+    }
+
+    [Fact]
+    public async Task CompleteHeadAsync_EmptyQueue_Null()
+    {
+        await LiveAsync();
+
+        Assert.Null(await Store.CompleteHeadAsync(Key, Ping(1).Json, isEnd: false, deadLetter: null, None));
+    }
+
+    [Fact]
+    public async Task CompleteHeadAsync_LastQueuedEvent_Live()
+    {
+        await ReplayingAsync(Ping(1), Ping(2));
+        await Store.CompleteHeadAsync(Key, Ping(1).Json, isEnd: false, deadLetter: null, None);
+
+        var state = await Store.CompleteHeadAsync(Key, Ping(2).Json, isEnd: false, deadLetter: null, None);
+
+        Assert.Equal(PlaybackState.Live, state);
+        var playback = await GetAsync();
+        Assert.Equal((PlaybackState.Live, 2L, 0L), (playback.State, playback.Forwarded, playback.Queued));
+    }
+
+    [Fact]
+    public async Task CompleteHeadAsync_DeadLetterRecord_MovedToDeadLettersAndCountedNotForwarded()
+    {
+        await ReplayingAsync(Ping(1), Ping(2));
+        const string Record = """{"event":{"eventType":"ping"},"status":400,"error":"HTTP 400","at":"2025-01-01T00:00:00+00:00"}""";
+
+        var state = await Store.CompleteHeadAsync(Key, Ping(1).Json, isEnd: false, Record, None);
+
+        Assert.Equal(PlaybackState.Replaying, state);
+        Assert.Equal([Record], await Store.GetDeadLettersAsync(Key, None));
+        Assert.Equal(Json(Ping(2)), await Store.PeekAsync(Key, 10, None));
+        var playback = await GetAsync();
+        Assert.Equal((1L, 0L), (playback.DeadLettered, playback.Forwarded));
+    }
+
+    [Fact]
+    public async Task CompleteHeadAsync_EndEventDelivered_Ended()
+    {
+        await ReplayingAsync(Ping(1), End());
+        await Store.CompleteHeadAsync(Key, Ping(1).Json, isEnd: false, deadLetter: null, None);
+
+        var state = await Store.CompleteHeadAsync(Key, End().Json, isEnd: true, deadLetter: null, None);
+
+        Assert.Equal(PlaybackState.Ended, state);
+        var playback = await GetAsync();
+        Assert.Equal((PlaybackState.Ended, 2L, 0L), (playback.State, playback.Forwarded, playback.Queued));
+    }
+
+    [Fact]
+    public async Task AcceptAsync_AfterEndEventAccepted_EndedAndNothingStored()
+    {
+        await Store.AcceptAsync(Key, [Start(), Ping(1), End()], None);
+
+        var decision = await Store.AcceptAsync(Key, [Ping(2)], None);
+
+        Assert.Equal((AcceptOutcome.Ended, false), (decision.Outcome, decision.StartNeeded));
+        Assert.Equal(Json(Ping(1), End()), await Store.PeekAsync(Key, 10, None));
+    }
+
+    [Fact]
+    public async Task AcceptAsync_AfterEndDeliveredDirectly_EndedOutcome()
+    {
+        await LiveAsync();
+        await Store.AcceptAsync(Key, [End()], None);
+        Assert.Equal(PlaybackState.Ended, await Store.ForwardedAsync(Key, 1, ended: true, None));
+
+        var decision = await Store.AcceptAsync(Key, [Ping(2)], None);
+
+        Assert.Equal((AcceptOutcome.Ended, PlaybackState.Ended), (decision.Outcome, decision.State));
+        var playback = await GetAsync();
+        Assert.Equal((1L, 0L), (playback.Forwarded, playback.Queued));
+    }
+
+    [Fact]
+    public async Task ForwardedAsync_EventsDelivered_CountedAndStillLive()
+    {
+        await LiveAsync();
+
+        var state = await Store.ForwardedAsync(Key, 3, ended: false, None);
+
+        Assert.Equal(PlaybackState.Live, state);
+        Assert.Equal(3L, (await GetAsync()).Forwarded);
+    }
+
+    [Fact]
+    public async Task RequeueAsync_DirectForwardFailed_ReplayingWithLastErrorAndEventsInOrder()
+    {
+        await LiveAsync();
+        await Store.AcceptAsync(Key, [Ping(1), Ping(2)], None);
+
+        var state = await Store.RequeueAsync(Key, [Ping(1), Ping(2)], "HTTP 503", None);
+
+        Assert.Equal(PlaybackState.Replaying, state);
+        Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
+        var playback = await GetAsync();
+        Assert.Equal((PlaybackState.Replaying, "HTTP 503"), (playback.State, playback.LastError));
+    }
+
+    [Fact]
+    public async Task RequeueAsync_EventsAlreadyQueued_AppendedAfterThem()
+    {
+        await ReplayingAsync(Ping(1));
+
+        var state = await Store.RequeueAsync(Key, [Ping(2), Ping(3)], "timeout", None);
+
+        Assert.Equal(PlaybackState.Replaying, state);
+        Assert.Equal(Json(Ping(1), Ping(2), Ping(3)), await Store.PeekAsync(Key, 10, None));
+    }
+
+    [Fact]
+    public async Task SessionLostAsync_Replaying_StartingWithResumeNoSessionIdQueueKept()
+    {
+        await ReplayingAsync(Ping(1), Ping(2));
+
+        await Store.SessionLostAsync(Key, "HTTP 410", None);
+
+        var playback = await GetAsync();
+        Assert.Equal((PlaybackState.Starting, true, null, "HTTP 410"), (playback.State, playback.Resume, playback.SessionId, playback.LastError));
+        Assert.Equal((Start().Json, 2L), (playback.SessionStartJson, playback.Queued));
+    }
+
+    [Fact]
+    public async Task SessionCreatedAsync_AfterSessionLost_NewSessionIdResumeAndLastErrorCleared()
+    {
+        await ReplayingAsync(Ping(1));
+        await Store.SessionLostAsync(Key, "HTTP 404", None);
+
+        var state = await Store.SessionCreatedAsync(Key, "sid-2", None);
+
+        Assert.Equal(PlaybackState.Replaying, state);
+        var playback = await GetAsync();
+        Assert.Equal(("sid-2", false, null), (playback.SessionId, playback.Resume, playback.LastError));
+    }
+
+    [Fact]
+    public async Task RecordErrorAsync_Fail_FailedWithLastError()
+    {
+        await Store.AcceptAsync(Key, [Start(), Ping(1)], None);
+
+        await Store.RecordErrorAsync(Key, "Sessions call refused: HTTP 400", fail: true, None);
+
+        var playback = await GetAsync();
+        Assert.Equal((PlaybackState.Failed, "Sessions call refused: HTTP 400", 1L), (playback.State, playback.LastError, playback.Queued));
+    }
+
+    [Fact]
+    public async Task RecordErrorAsync_NoFail_StateKeptLastErrorSet()
+    {
+        await Store.AcceptAsync(Key, [Start()], None);
+
+        await Store.RecordErrorAsync(Key, "HTTP 503", fail: false, None);
+
+        var playback = await GetAsync();
+        Assert.Equal((PlaybackState.Starting, "HTTP 503"), (playback.State, playback.LastError));
+    }
+
+    [Fact]
+    public async Task RecordErrorAsync_UnknownKey_NothingCreated()
+    {
+        await Store.RecordErrorAsync(Key, "HTTP 503", fail: true, None);
+
+        Assert.Null(await Store.GetAsync(Key, None));
+    }
+
+    [Fact]
+    public async Task AcceptAsync_FailedPlayback_EventsStillKept()
+    {
+        await Store.AcceptAsync(Key, [Start()], None);
+        await Store.RecordErrorAsync(Key, "refused", fail: true, None);
+
+        var decision = await Store.AcceptAsync(Key, [Ping(1)], None);
+
+        Assert.Equal((AcceptOutcome.Stored, PlaybackState.Failed), (decision.Outcome, decision.State));
+        Assert.Equal(Json(Ping(1)), await Store.PeekAsync(Key, 10, None));
+    }
+
+    [Fact]
+    public async Task GetAsync_UnknownKey_Null() => Assert.Null(await Store.GetAsync(Key, None));
+
+    [Fact]
+    public async Task PeekAsync_UnknownKey_Empty() => Assert.Empty(await Store.PeekAsync(Key, 10, None));
+
+    [Fact]
+    public async Task GetDeadLettersAsync_NoneRefused_Empty()
+    {
+        await ReplayingAsync(Ping(1));
+
+        Assert.Empty(await Store.GetDeadLettersAsync(Key, None));
+    }
+
+    [Fact]
+    public async Task PeekAsync_FewerThanQueued_OldestFirstWithoutRemoving()
+    {
+        await Store.AcceptAsync(Key, [.. Enumerable.Range(1, 5).Select(Ping)], None);
+
+        var first = await Store.PeekAsync(Key, 3, None);
+        var again = await Store.PeekAsync(Key, 3, None);
+
+        Assert.Equal(Json(Ping(1), Ping(2), Ping(3)), first);
+        Assert.Equal(first, again);
+        Assert.Equal(5L, (await GetAsync()).Queued);
+    }
+
+    protected static PlaybackEvent Start(double playhead = 0) => new(
+        MediaEventTypes.SessionStart,
+        $$$"""{"playerTime":{"playhead":{{{playhead}}},"ts":1732500000000},"eventType":"sessionStart","params":{"media.id":"store-test","media.length":60}}""");
+
+    protected static PlaybackEvent Ping(int seq) =>
+        new("ping", $$$"""{"playerTime":{"playhead":{{{seq}}},"ts":{{{1732500000000 + seq}}}},"eventType":"ping","params":{"test.seq":{{{seq}}}}}""");
+
+    protected static PlaybackEvent End() =>
+        new(MediaEventTypes.SessionComplete, """{"playerTime":{"playhead":60,"ts":1732500060000},"eventType":"sessionComplete"}""");
+
+    protected async Task<PlaybackSnapshot> GetAsync() =>
+        await Store.GetAsync(Key, None) ?? throw new Xunit.Sdk.XunitException($"Playback {Key} is not in the store.");
+
+    /// <summary>Started, session created, nothing queued: live as <c>sid-1</c>.</summary>
+    protected async Task LiveAsync()
+    {
+        await Store.AcceptAsync(Key, [Start()], None);
+        Assert.Equal(PlaybackState.Live, await Store.SessionCreatedAsync(Key, "sid-1", None));
+    }
+
+    /// <summary>Started with <paramref name="queued"/> held, then the session created: replaying as <c>sid-1</c>.</summary>
+    protected async Task ReplayingAsync(params PlaybackEvent[] queued)
+    {
+        await Store.AcceptAsync(Key, [Start(), .. queued], None);
+        Assert.Equal(PlaybackState.Replaying, await Store.SessionCreatedAsync(Key, "sid-1", None));
+    }
+
+    private static string[] Json(params PlaybackEvent[] events) => [.. events.Select(e => e.Json)];
+}

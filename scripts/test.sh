@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The whole test suite, as the README says: bash scripts/test.sh [extra dotnet test args, e.g. --filter Queue]
+# Needs the .NET SDK. Uses MEDIAPROXY_TEST_REDIS (host:port) when set; otherwise installs redis-server if missing
+# and runs a throwaway one on a free loopback port for the duration of the run.
+# The last line printed is the count: "N passed, N failed" (", N skipped" when some were skipped).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+results_dir="TestResults"
+redis_pid=""
+redis_log=""
+
+cleanup() {
+  if [[ -n "$redis_pid" ]]; then
+    kill "$redis_pid" 2>/dev/null || true
+    wait "$redis_pid" 2>/dev/null || true
+  fi
+  if [[ -n "$redis_log" ]]; then rm -f "$redis_log"; fi
+}
+trap cleanup EXIT
+
+as_root() {
+  if [[ "$(id -u)" -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+free_port() {
+  if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+    return
+  fi
+  local port
+  for port in $(seq 6390 6490); do
+    # Nothing answers a connect on this port: take it.
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
+  echo "no free port in 6390-6490" >&2
+  return 1
+}
+
+start_redis() {
+  if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+    echo "redis-server not found: installing it (apt-get)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  fi
+
+  local port
+  port="$(free_port)"
+  redis_log="$(mktemp)"
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$redis_log" 2>&1 &
+  redis_pid=$!
+
+  local _
+  for _ in $(seq 1 100); do
+    if [[ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null || true)" == "PONG" ]]; then
+      export MEDIAPROXY_TEST_REDIS="127.0.0.1:$port"
+      echo "redis-server $(redis-server --version | grep -o 'v=[^ ]*') on $MEDIAPROXY_TEST_REDIS (pid $redis_pid)"
+      return
+    fi
+    if ! kill -0 "$redis_pid" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+
+  echo "redis-server did not answer PING on 127.0.0.1:$port:" >&2
+  cat "$redis_log" >&2
+  exit 1
+}
+
+# Sums the outcomes of every test result in the TRX files: "passed failed skipped".
+count_results() {
+  if command -v python3 >/dev/null 2>&1; then
+    python3 - "$@" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for path in sys.argv[1:]:
+    for result in ET.parse(path).getroot().iter():
+        if result.tag.endswith("UnitTestResult"):
+            outcome = result.get("outcome", "")
+            if outcome == "Passed":
+                passed += 1
+            elif outcome in ("NotExecuted", "Inconclusive", "Pending"):
+                skipped += 1
+            else:
+                failed += 1
+print(passed, failed, skipped)
+PY
+  else
+    local p=0 f=0 s=0 file counters
+    for file in "$@"; do
+      counters="$(grep -o '<Counters [^>]*>' "$file")"
+      p=$((p + $(grep -o ' passed="[0-9]*"' <<<"$counters" | grep -o '[0-9]*')))
+      f=$((f + $(grep -o ' failed="[0-9]*"' <<<"$counters" | grep -o '[0-9]*')))
+      s=$((s + $(grep -o ' notExecuted="[0-9]*"' <<<"$counters" | grep -o '[0-9]*')))
+    done
+    echo "$p $f $s"
+  fi
+}
+
+if [[ -z "${MEDIAPROXY_TEST_REDIS:-}" ]]; then
+  start_redis
+else
+  echo "Using the Redis at MEDIAPROXY_TEST_REDIS=$MEDIAPROXY_TEST_REDIS"
+fi
+
+mkdir -p "$results_dir"
+rm -f "$results_dir"/*.trx
+run_id="$(date +%Y%m%d-%H%M%S)-$$"
+
+set +e
+dotnet test MediaProxy.sln -c Release --logger "trx;LogFileName=mediaproxy-$run_id.trx" --results-directory "$results_dir" "$@"
+test_status=$?
+set -e
+
+shopt -s nullglob
+trx_files=("$results_dir"/*.trx)
+shopt -u nullglob
+if [[ ${#trx_files[@]} -eq 0 ]]; then
+  echo "dotnet test exited with $test_status and wrote no results (did the build fail?)" >&2
+  echo "0 passed, 0 failed"
+  exit $((test_status == 0 ? 1 : test_status))
+fi
+
+read -r passed failed skipped <<<"$(count_results "${trx_files[@]}")"
+summary="$passed passed, $failed failed"
+if [[ "$skipped" -gt 0 ]]; then summary+=", $skipped skipped"; fi
+echo "$summary"
+
+if [[ "$failed" -gt 0 || "$test_status" -ne 0 ]]; then
+  exit 1
+fi
