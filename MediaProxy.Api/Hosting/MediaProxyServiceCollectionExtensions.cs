@@ -21,6 +21,7 @@ public static class MediaProxyServiceCollectionExtensions
         services.AddSingleton<PlaybackReplayer>();
         services.AddSingleton<PlaybackService>();
         services.AddHostedService<PlaybackWorker>();
+        services.AddHostedService<PendingPlaybackSweeper>();
         services.AddHostedService<StartupReport>();
         return services;
     }

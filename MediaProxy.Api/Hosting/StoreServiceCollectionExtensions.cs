@@ -17,6 +17,9 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IPlaybackStore>(sp => sp.GetRequiredService<StoreSettings>().Redis is null
             ? ActivatorUtilities.CreateInstance<InMemoryPlaybackStore>(sp)
             : ActivatorUtilities.CreateInstance<RedisPlaybackStore>(sp));
+        services.AddSingleton<IPlaybackCoordination>(sp => sp.GetRequiredService<StoreSettings>().Redis is null
+            ? ActivatorUtilities.CreateInstance<InMemoryPlaybackCoordination>(sp)
+            : ActivatorUtilities.CreateInstance<RedisPlaybackCoordination>(sp));
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return services;
     }

@@ -38,4 +38,19 @@ public sealed class PlaybackOptions
     /// <summary>Rounds of the sessions call (each already retried by the resilience pipeline) before <c>failed</c>.</summary>
     [Range(1, 1_000)]
     public int SessionStartMaxRounds { get; set; } = 8;
+
+    /// <summary>
+    /// How long a playback's lease lasts without renewal: work left by a dead instance is taken over this long
+    /// after its last renewal. Renewed every third of it while working.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.300", "00:05:00")]
+    public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often each instance looks for due work in the pending index (work of dead instances, retries).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
+    public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>On shutdown, how long work in flight may go on before it is handed back to other instances.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:25")]
+    public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -12,6 +12,7 @@ namespace MediaProxy.Core.Playbacks;
 /// </summary>
 public sealed partial class PlaybackService(
     IPlaybackStore store,
+    IPlaybackCoordination coordination,
     MediaCollectionClient upstream,
     PlaybackScheduler work,
     IOptions<PlaybackOptions> options,
@@ -20,7 +21,18 @@ public sealed partial class PlaybackService(
 {
     public async Task<AcceptResult> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, CancellationToken cancellationToken)
     {
+        // A post with a sessionStart may create work (the sessions call). It is put in the pending index first,
+        // sent together with the accept (one round trip), so no crash between the two can hide the work; a
+        // spurious entry for a repeated sessionStart is cleared by whoever looks at it.
+        var marked = events.Any(e => e.IsSessionStart)
+            ? coordination.MarkPendingAsync(playbackKey, timeProvider.GetUtcNow(), cancellationToken)
+            : null;
         var decision = await store.AcceptAsync(playbackKey, events, cancellationToken);
+        if (marked is not null)
+        {
+            await marked;
+        }
+
         if (decision.Outcome == AcceptOutcome.Ended)
         {
             return new AcceptResult(false, 0, decision.State);
@@ -83,6 +95,7 @@ public sealed partial class PlaybackService(
 
         if (delivered < events.Length)
         {
+            await coordination.MarkPendingAsync(playbackKey, timeProvider.GetUtcNow(), CancellationToken.None);
             state = await store.RequeueAsync(playbackKey, events[delivered..], error!, CancellationToken.None);
             LogDirectForwardFailed(logger, PlaybackKey.ForLog(playbackKey), events.Length - delivered, error!);
             work.Schedule(playbackKey);

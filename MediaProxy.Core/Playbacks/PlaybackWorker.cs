@@ -1,3 +1,4 @@
+using MediaProxy.Core.Queue;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,20 +7,34 @@ namespace MediaProxy.Core.Playbacks;
 
 /// <summary>
 /// Runs <see cref="PlaybackOptions.MaxConcurrentPlaybacks"/> loops that take scheduled playbacks from the
-/// <see cref="PlaybackScheduler"/> and hand them to the <see cref="PlaybackReplayer"/>. That number bounds the
-/// concurrent background upstream calls, so a slow upstream never turns into thousands of sockets, and one
-/// failing playback waits on its own timer without holding a loop (no head-of-line blocking).
-/// On shutdown the in-flight calls are cancelled: their events are still in the store, nothing is lost.
+/// <see cref="PlaybackScheduler"/> and hand them to the <see cref="PlaybackReplayer"/> under the playback's lease
+/// (<see cref="PlaybackLease"/>), so one instance at a time works a playback. That number bounds the concurrent
+/// background upstream calls, and one failing playback waits on its own timer without holding a loop.
+/// On shutdown, work in flight gets <see cref="PlaybackOptions.ShutdownDrainTimeout"/> to finish; what is left is
+/// handed back (lease released, marked due now) so another instance takes it over at once.
 /// </summary>
 public sealed partial class PlaybackWorker(
     PlaybackScheduler work,
     PlaybackReplayer replayer,
+    IPlaybackCoordination coordination,
     IOptions<PlaybackOptions> options,
     TimeProvider timeProvider,
     ILogger<PlaybackWorker> logger) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, options.Value.MaxConcurrentPlaybacks).Select(_ => ConsumeAsync(stoppingToken)));
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly CancellationTokenSource _drain = new();
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        stoppingToken.Register(() => _drain.CancelAfter(options.Value.ShutdownDrainTimeout));
+        return Task.WhenAll(Enumerable.Range(0, options.Value.MaxConcurrentPlaybacks).Select(_ => ConsumeAsync(stoppingToken)));
+    }
+
+    public override void Dispose()
+    {
+        _drain.Dispose();
+        base.Dispose();
+    }
 
     private async Task ConsumeAsync(CancellationToken stoppingToken)
     {
@@ -29,8 +44,7 @@ public sealed partial class PlaybackWorker(
             {
                 do
                 {
-                    var retryAfter = await WorkAsync(playbackKey, stoppingToken);
-                    if (retryAfter is { } delay)
+                    if (await WorkAsync(playbackKey, stoppingToken) is { } delay)
                     {
                         _ = ScheduleLaterAsync(playbackKey, delay, stoppingToken);
                     }
@@ -40,22 +54,56 @@ public sealed partial class PlaybackWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down.
+            // Shutting down: nothing more is taken from the scheduler.
         }
     }
 
+    /// <summary>Works the playback if its lease can be had; returns when to try it again, if at all.</summary>
     private async Task<TimeSpan?> WorkAsync(string playbackKey, CancellationToken stoppingToken)
     {
+        PlaybackLease? lease = null;
         try
         {
-            return await replayer.RunAsync(playbackKey, stoppingToken);
+            lease = await PlaybackLease.TryAcquireAsync(coordination, playbackKey, _owner, options.Value.LeaseTtl, timeProvider, _drain.Token);
+            if (lease is null)
+            {
+                // Another instance works it; the pending index brings it back if that one dies.
+                return null;
+            }
+
+            var retryAfter = await replayer.RunAsync(playbackKey, lease.WorkToken);
+            await lease.CompleteAsync(retryAfter);
+            return retryAfter;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (lease?.Lost == true)
+        {
+            LogLeaseLost(logger, PlaybackKey.ForLog(playbackKey));
+            return null;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            if (lease is not null)
+            {
+                LogHandedBack(logger, PlaybackKey.ForLog(playbackKey));
+                await lease.HandBackAsync();
+            }
+
+            return null;
+        }
+        catch (Exception ex)
         {
             // Typically the store is unreachable: keep the playback and come back to it.
             var delay = replayer.RetryDelay(3);
             LogWorkFailed(logger, ex, PlaybackKey.ForLog(playbackKey), delay.TotalSeconds);
+            await (lease?.TryCompleteAsync(delay) ?? Task.CompletedTask);
             return delay;
+        }
+        finally
+        {
+            if (lease is not null)
+            {
+                await lease.DisposeAsync();
+            }
         }
     }
 
@@ -68,10 +116,16 @@ public sealed partial class PlaybackWorker(
         }
         catch (OperationCanceledException)
         {
-            // Shutting down: the playback's events stay in the store.
+            // Shutting down: the pending index still holds the playback for whoever runs next.
         }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Playback {PlaybackKey}: work failed; trying again in {DelaySeconds:F1} s")]
     private static partial void LogWorkFailed(ILogger logger, Exception exception, string playbackKey, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: lease lost while working (another instance took over); stopped")]
+    private static partial void LogLeaseLost(ILogger logger, string playbackKey);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: shutting down, work handed back to other instances")]
+    private static partial void LogHandedBack(ILogger logger, string playbackKey);
 }

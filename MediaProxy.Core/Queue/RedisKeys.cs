@@ -16,6 +16,10 @@ namespace MediaProxy.Core.Queue;
 ///                       lastError    the last upstream failure, for the status endpoint
 /// mp:{key}:q     list   events not yet acknowledged upstream, oldest first (RPUSH to append, LPOP after 204)
 /// mp:{key}:dead  list   dead-letter records (JSON: event, status, body, time) of events the upstream refused
+/// mp:{key}:lease string the token of the instance working the playback (SET NX PX; renewed while working)
+/// mp:{key}:idem:{hash}  string  the answer to a post with that Idempotency-Key (10 minutes)
+/// mp:{pending-NN}:idx   zset  playbacks with pending work, score = when it is due (epoch ms); NN = 00..15, a
+///                       hash of the playback key, so the index spreads over a cluster without KEYS or SCAN
 /// </code>
 /// Every script refreshes the TTL of the keys it touches (<see cref="Playbacks.PlaybackOptions.Ttl"/>), so a
 /// playback disappears a TTL after its last activity.
@@ -27,4 +31,13 @@ public static class RedisKeys
     public static RedisKey Queue(string playbackKey) => $"mp:{{{playbackKey}}}:q";
 
     public static RedisKey DeadLetters(string playbackKey) => $"mp:{{{playbackKey}}}:dead";
+
+    public static RedisKey Lease(string playbackKey) => $"mp:{{{playbackKey}}}:lease";
+
+    public static RedisKey Idempotency(string playbackKey, string keyHash) => $"mp:{{{playbackKey}}}:idem:{keyHash}";
+
+    /// <summary>Shards of the pending index: enough to spread over a small cluster, few enough to poll.</summary>
+    public const int PendingShards = 16;
+
+    public static RedisKey PendingIndex(int shard) => $"mp:{{pending-{shard:D2}}}:idx";
 }
