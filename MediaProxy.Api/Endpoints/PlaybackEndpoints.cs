@@ -3,6 +3,7 @@ using MediaProxy.Api.Hosting;
 using MediaProxy.Api.OpenApi;
 using MediaProxy.Core.Media;
 using MediaProxy.Core.Playbacks;
+using MediaProxy.Core.Queue;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,8 @@ public static class PlaybackEndpoints
 {
     public static IEndpointRouteBuilder MapPlaybackEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/playbacks/{playbackKey}").WithTags("Playbacks");
+        var group = app.MapGroup("/v1/playbacks/{playbackKey}").WithTags("Playbacks")
+            .AddEndpointFilter<ShuttingDownFilter>();
 
         group.MapPost("/events", PostEventsAsync)
             .WithName("PostPlaybackEvents")
@@ -24,6 +26,7 @@ public static class PlaybackEndpoints
                 directly. A 202 means every event of the post is durable or already accepted upstream.
                 """)
             .Accepts<MediaEventDocument>("application/json")
+            .WithMetadata(new IdempotencyKeyHeader())
             .WithMetadata(PlaybackExamples.Events)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -32,6 +35,11 @@ public static class PlaybackEndpoints
         group.MapGet("/", GetStatusAsync)
             .WithName("GetPlayback")
             .WithSummary("The playback's state, upstream session id and counts.");
+
+        group.MapPost("/retry", RetryAsync)
+            .WithName("RetryPlayback")
+            .WithSummary("Put a failed playback back to work: a new sessions call, or the rest of its replay.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/dead-letters", GetDeadLettersAsync)
             .WithName("GetPlaybackDeadLetters")
@@ -43,6 +51,7 @@ public static class PlaybackEndpoints
     internal static async Task<Results<Accepted<PlaybackAcceptedResponse>, ValidationProblem, ProblemHttpResult>> PostEventsAsync(
         string playbackKey,
         HttpRequest request,
+        HttpResponse response,
         PlaybackService playbacks,
         IOptions<ApiOptions> api,
         IOptions<PlaybackOptions> options,
@@ -51,6 +60,14 @@ public static class PlaybackEndpoints
         if (InvalidKey(playbackKey) is { } invalidKey)
         {
             return invalidKey;
+        }
+
+        string? idempotencyKey = request.Headers[IdempotencyKeyHeader.Name];
+        if (idempotencyKey is not null && !IdempotencyKeys.IsValid(idempotencyKey))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { [IdempotencyKeyHeader.Name] = [$"1 to {IdempotencyKeys.MaxLength} visible ASCII characters, sent once."] },
+                title: "Invalid Idempotency-Key header.");
         }
 
         if (!request.HasJsonContentType())
@@ -72,11 +89,16 @@ public static class PlaybackEndpoints
             return TypedResults.ValidationProblem(parsed.Errors!, title: "The body is not a valid event or array of events.");
         }
 
-        var result = await playbacks.AcceptAsync(playbackKey, parsed.Events, cancellationToken);
+        var result = await playbacks.AcceptAsync(playbackKey, parsed.Events, idempotencyKey, cancellationToken);
         if (!result.Accepted)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The playback has ended.",
                 detail: "A sessionComplete or sessionEnd was accepted for this playback key; start a new playback with a new key.");
+        }
+
+        if (result.Replayed)
+        {
+            response.Headers[IdempotencyKeyHeader.ReplayedName] = "true";
         }
 
         return TypedResults.Accepted($"/v1/playbacks/{playbackKey}",
@@ -99,6 +121,30 @@ public static class PlaybackEndpoints
 
         return TypedResults.Ok(new PlaybackStatusResponse(playbackKey, playback.State.ToWire(), playback.SessionId,
             playback.Queued, playback.Forwarded, playback.DeadLettered, playback.LastError));
+    }
+
+    internal static async Task<Results<Accepted<PlaybackStatusResponse>, ValidationProblem, ProblemHttpResult>> RetryAsync(
+        string playbackKey, PlaybackService playbacks, CancellationToken cancellationToken)
+    {
+        if (InvalidKey(playbackKey) is { } invalidKey)
+        {
+            return invalidKey;
+        }
+
+        if (await playbacks.RetryAsync(playbackKey, cancellationToken) is not { } result)
+        {
+            return UnknownPlayback();
+        }
+
+        if (!result.Retried)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The playback has not failed.",
+                detail: $"Only a failed playback can be retried; this one is {result.State.ToWire()}.");
+        }
+
+        var playback = (await playbacks.GetAsync(playbackKey, cancellationToken))!;
+        return TypedResults.Accepted($"/v1/playbacks/{playbackKey}", new PlaybackStatusResponse(playbackKey, playback.State.ToWire(),
+            playback.SessionId, playback.Queued, playback.Forwarded, playback.DeadLettered, playback.LastError));
     }
 
     internal static async Task<Results<Ok<DeadLettersResponse>, ValidationProblem, ProblemHttpResult>> GetDeadLettersAsync(

@@ -17,6 +17,7 @@ public static class MediaProxyServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddPlaybackStore();
         services.AddMediaCollectionUpstream();
+        services.AddSingleton<PlaybackMetrics>();
         services.AddSingleton<PlaybackScheduler>();
         services.AddSingleton<PlaybackReplayer>();
         services.AddSingleton<PlaybackService>();

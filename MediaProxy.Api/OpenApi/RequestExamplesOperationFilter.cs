@@ -4,11 +4,27 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace MediaProxy.Api.OpenApi;
 
-/// <summary>Copies <see cref="RequestExamples"/> metadata into the operation's JSON request body examples.</summary>
+/// <summary>
+/// Copies <see cref="RequestExamples"/> metadata into the operation's JSON request body examples, and documents the
+/// Idempotency-Key header where <see cref="IdempotencyKeyHeader"/> metadata says the endpoint takes it.
+/// </summary>
 internal sealed class RequestExamplesOperationFilter : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
+        if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IdempotencyKeyHeader>().Any())
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = IdempotencyKeyHeader.Name,
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = "Optional. A repeat of the same value for the same playback within 10 minutes is answered as the first post was (with Idempotent-Replayed: true) and not enqueued again. Send one per batch when retrying after a network error.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 256 },
+            });
+        }
+
         var examples = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<RequestExamples>().FirstOrDefault();
         if (examples is null || operation.RequestBody?.Content is not { } content
             || !content.TryGetValue("application/json", out var mediaType))

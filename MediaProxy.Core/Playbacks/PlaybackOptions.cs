@@ -11,6 +11,18 @@ public sealed class PlaybackOptions
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan Ttl { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>A repeated Idempotency-Key within this window is answered as before and not enqueued again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Rounds of failed delivery (each retried in-line by the upstream pipeline, rounds spaced by the backoff)
+    /// after which the event at the head of a queue is moved to the dead letters, so one event the upstream
+    /// keeps failing cannot hold its playback forever.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxDeliveryRounds { get; set; } = 50;
+
     /// <summary>Largest number of events in one post (an array).</summary>
     [Range(1, 10_000)]
     public int MaxEventsPerPost { get; set; } = 100;

@@ -15,6 +15,7 @@ namespace MediaProxy.Core.Playbacks;
 public sealed partial class PlaybackReplayer(
     IPlaybackStore store,
     MediaCollectionClient upstream,
+    PlaybackMetrics metrics,
     IOptions<PlaybackOptions> options,
     TimeProvider timeProvider,
     ILogger<PlaybackReplayer> logger)
@@ -78,12 +79,14 @@ public sealed partial class PlaybackReplayer(
         {
             case UpstreamOutcome.Accepted:
                 var state = await store.SessionCreatedAsync(playbackKey, result.SessionId!, cancellationToken);
+                metrics.SessionCreated();
                 LogSessionCreated(logger, key, result.SessionId!, timeProvider.GetElapsedTime(started).TotalMilliseconds, playback.Queued, state.ToWire());
                 _failures.TryRemove(playbackKey, out _);
                 return Step.Continue;
 
             case UpstreamOutcome.Rejected:
                 LogSessionRefused(logger, key, result.Detail);
+                metrics.SessionFailed();
                 await store.RecordErrorAsync(playbackKey, $"Sessions call refused: {result.Detail}", fail: true, cancellationToken);
                 return Step.Stop;
 
@@ -96,6 +99,11 @@ public sealed partial class PlaybackReplayer(
                 }
 
                 LogSessionCallFailed(logger, key, failures, result.Detail, giveUp);
+                if (giveUp)
+                {
+                    metrics.SessionFailed();
+                }
+
                 await store.RecordErrorAsync(playbackKey, $"Sessions call failed ({failures}×): {result.Detail}", fail: giveUp, cancellationToken);
                 return giveUp ? Step.Stop : Step.Retry;
         }
@@ -117,12 +125,14 @@ public sealed partial class PlaybackReplayer(
             {
                 case UpstreamOutcome.Accepted:
                     state = await store.CompleteHeadAsync(playbackKey, json, MediaEventTypes.IsEnd(MediaEventJson.ReadEventType(json)), null, cancellationToken);
+                    metrics.Forwarded(1);
                     break;
 
                 case UpstreamOutcome.Rejected:
                     LogEventDeadLettered(logger, PlaybackKey.ForLog(playbackKey), result.Detail);
                     var record = DeadLetterRecord.Create(json, result, timeProvider.GetUtcNow());
                     state = await store.CompleteHeadAsync(playbackKey, json, isEnd: false, record, cancellationToken);
+                    metrics.DeadLettered("rejected");
                     break;
 
                 case UpstreamOutcome.SessionGone:
@@ -133,8 +143,17 @@ public sealed partial class PlaybackReplayer(
                 default:
                     var failures = _failures.AddOrUpdate(playbackKey, 1, (_, n) => n + 1);
                     LogReplayFailed(logger, PlaybackKey.ForLog(playbackKey), failures, result.Detail);
-                    await store.RecordErrorAsync(playbackKey, $"Replay failed ({failures}×): {result.Detail}", fail: false, cancellationToken);
-                    return Step.Retry;
+                    var failure = await store.HeadFailedAsync(playbackKey, json, options.Value.MaxDeliveryRounds,
+                        $"Replay failed ({failures}×): {result.Detail}", DeadLetterRecord.Create(json, result, timeProvider.GetUtcNow()), cancellationToken);
+                    if (failure is not { DeadLettered: true })
+                    {
+                        return Step.Retry;
+                    }
+
+                    // The give-up point: the event is kept in the dead letters and the replay goes on.
+                    LogGaveUp(logger, PlaybackKey.ForLog(playbackKey), options.Value.MaxDeliveryRounds, result.Detail);
+                    metrics.DeadLettered("gave_up");
+                    return Step.Continue;
             }
 
             _failures.TryRemove(playbackKey, out _);
@@ -165,6 +184,9 @@ public sealed partial class PlaybackReplayer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: upstream session {SessionId} is gone ({Reason}); starting a new one with media.resume")]
     private static partial void LogSessionLost(ILogger logger, string playbackKey, string sessionId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Playback {PlaybackKey}: gave up delivering an event after {Rounds} rounds ({Reason}); moved to dead letters")]
+    private static partial void LogGaveUp(ILogger logger, string playbackKey, int rounds, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: replay failed {Failures} time(s): {Reason}; events kept, will retry")]
     private static partial void LogReplayFailed(ILogger logger, string playbackKey, int failures, string reason);

@@ -15,11 +15,12 @@ public sealed partial class PlaybackService(
     IPlaybackCoordination coordination,
     MediaCollectionClient upstream,
     PlaybackScheduler work,
+    PlaybackMetrics metrics,
     IOptions<PlaybackOptions> options,
     TimeProvider timeProvider,
     ILogger<PlaybackService> logger)
 {
-    public async Task<AcceptResult> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, CancellationToken cancellationToken)
+    public async Task<AcceptResult> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, CancellationToken cancellationToken)
     {
         // A post with a sessionStart may create work (the sessions call). It is put in the pending index first,
         // sent together with the accept (one round trip), so no crash between the two can hide the work; a
@@ -27,15 +28,19 @@ public sealed partial class PlaybackService(
         var marked = events.Any(e => e.IsSessionStart)
             ? coordination.MarkPendingAsync(playbackKey, timeProvider.GetUtcNow(), cancellationToken)
             : null;
-        var decision = await store.AcceptAsync(playbackKey, events, cancellationToken);
+        var decision = await store.AcceptAsync(playbackKey, events, idempotencyKey, cancellationToken);
         if (marked is not null)
         {
             await marked;
         }
 
-        if (decision.Outcome == AcceptOutcome.Ended)
+        switch (decision.Outcome)
         {
-            return new AcceptResult(false, 0, decision.State);
+            case AcceptOutcome.Ended:
+                return new AcceptResult(false, 0, decision.State);
+            case AcceptOutcome.Duplicate:
+                LogDuplicatePost(logger, PlaybackKey.ForLog(playbackKey), decision.PreviouslyAccepted);
+                return new AcceptResult(true, decision.PreviouslyAccepted, decision.State, Replayed: true);
         }
 
         if (decision.StartNeeded)
@@ -47,7 +52,25 @@ public sealed partial class PlaybackService(
         var state = decision.Outcome == AcceptOutcome.ForwardDirectly
             ? await ForwardDirectlyAsync(playbackKey, decision.SessionId!, [.. events.Where(e => !e.IsSessionStart)], cancellationToken)
             : decision.State;
+        metrics.Accepted(events.Count);
         return new AcceptResult(true, events.Count, state);
+    }
+
+    /// <summary>
+    /// Puts a <c>failed</c> playback back to work (a new sessions call, or the rest of its replay).
+    /// Null for an unknown playback; otherwise whether it was failed, and its state now.
+    /// </summary>
+    public async Task<(bool Retried, PlaybackState State)?> RetryAsync(string playbackKey, CancellationToken cancellationToken)
+    {
+        await coordination.MarkPendingAsync(playbackKey, timeProvider.GetUtcNow(), cancellationToken);
+        var result = await store.RetryAsync(playbackKey, cancellationToken);
+        if (result is (true, _))
+        {
+            LogRetried(logger, PlaybackKey.ForLog(playbackKey));
+            work.Schedule(playbackKey);
+        }
+
+        return result;
     }
 
     public Task<PlaybackSnapshot?> GetAsync(string playbackKey, CancellationToken cancellationToken) =>
@@ -90,6 +113,7 @@ public sealed partial class PlaybackService(
         var state = PlaybackState.Live;
         if (delivered > 0)
         {
+            metrics.Forwarded(delivered);
             state = await store.ForwardedAsync(playbackKey, delivered, events[delivered - 1].IsEnd, CancellationToken.None);
         }
 
@@ -107,9 +131,18 @@ public sealed partial class PlaybackService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: sessionStart accepted, upstream session requested")]
     private static partial void LogSessionStartAccepted(ILogger logger, string playbackKey);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: repeated Idempotency-Key, answered as before ({Count} event(s)), nothing stored")]
+    private static partial void LogDuplicatePost(ILogger logger, string playbackKey, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: failed playback put back to work on request")]
+    private static partial void LogRetried(ILogger logger, string playbackKey);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: direct forward failed ({Reason}); {Count} event(s) queued for replay")]
     private static partial void LogDirectForwardFailed(ILogger logger, string playbackKey, int count, string reason);
 }
 
-/// <summary>The answer to a post: accepted (durable or delivered) with the playback's state, or refused as ended.</summary>
-public sealed record AcceptResult(bool Accepted, int Count, PlaybackState State);
+/// <summary>
+/// The answer to a post: accepted (durable or delivered) with the playback's state, or refused as ended.
+/// <paramref name="Replayed"/>: a repeat of an Idempotency-Key, answered as the first time and not stored again.
+/// </summary>
+public sealed record AcceptResult(bool Accepted, int Count, PlaybackState State, bool Replayed = false);

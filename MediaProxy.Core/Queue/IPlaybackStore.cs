@@ -13,8 +13,9 @@ public interface IPlaybackStore
     /// <summary>
     /// The append-or-forward decision: records a first sessionStart, then either stores the other events at the
     /// tail of the queue or, when the playback is live and its queue empty, tells the caller to forward them.
+    /// With an <paramref name="idempotencyKey"/> already seen for this playback, nothing is done (Duplicate).
     /// </summary>
-    Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, CancellationToken cancellationToken);
+    Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, CancellationToken cancellationToken);
 
     Task<PlaybackSnapshot?> GetAsync(string playbackKey, CancellationToken cancellationToken);
 
@@ -30,6 +31,15 @@ public interface IPlaybackStore
     /// Returns null when the head is no longer <paramref name="expectedHead"/> (someone else moved it).
     /// </summary>
     Task<PlaybackState?> CompleteHeadAsync(string playbackKey, string expectedHead, bool isEnd, string? deadLetter, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A retryable delivery of the head failed once more: counts it, and at <paramref name="maxAttempts"/> moves it
+    /// to the dead letters with <paramref name="deadLetter"/>. Null when the head is no longer the expected event.
+    /// </summary>
+    Task<HeadFailure?> HeadFailedAsync(string playbackKey, string expectedHead, int maxAttempts, string reason, string deadLetter, CancellationToken cancellationToken);
+
+    /// <summary>A <c>failed</c> playback goes back to work; null when it is unknown, otherwise whether it was failed.</summary>
+    Task<(bool Retried, PlaybackState State)?> RetryAsync(string playbackKey, CancellationToken cancellationToken);
 
     /// <summary>Events forwarded directly were acknowledged upstream.</summary>
     Task<PlaybackState> ForwardedAsync(string playbackKey, int count, bool ended, CancellationToken cancellationToken);

@@ -15,11 +15,19 @@ public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, Tim
     private readonly ConcurrentDictionary<string, Entry> _playbacks = new(StringComparer.Ordinal);
     private const int SweepEvery = 4096;
     private readonly TimeSpan _ttl = options.Value.Ttl;
+    private readonly TimeSpan _idempotencyWindow = options.Value.IdempotencyWindow;
     private long _operations;
 
-    public Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, CancellationToken cancellationToken) =>
+    public Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, CancellationToken cancellationToken) =>
         Locked<AcceptDecision>(playbackKey, create: true, entry =>
         {
+            var now = timeProvider.GetUtcNow();
+            entry.IdempotencyKeys.RemoveAll(k => k.ExpiresAt <= now);
+            if (idempotencyKey is not null && entry.IdempotencyKeys.Find(k => k.Key == idempotencyKey) is { } previous)
+            {
+                return new AcceptDecision(AcceptOutcome.Duplicate, entry.State, false, null, previous.Count);
+            }
+
             if (entry.State == PlaybackState.Ended || entry.EndAccepted)
             {
                 return new AcceptDecision(AcceptOutcome.Ended, entry.State, false, null);
@@ -40,6 +48,11 @@ public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, Tim
                     startNeeded = true;
                     entry.State = entry.State == PlaybackState.AwaitingSessionStart ? PlaybackState.Starting : entry.State;
                 }
+            }
+
+            if (idempotencyKey is not null)
+            {
+                entry.IdempotencyKeys.Add((idempotencyKey, events.Count, now + _idempotencyWindow));
             }
 
             var outcome = AcceptOutcome.Stored;
@@ -90,6 +103,7 @@ public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, Tim
             }
 
             entry.Queue.RemoveFirst();
+            entry.HeadAttempts = 0;
             if (deadLetter is null)
             {
                 entry.Forwarded++;
@@ -106,6 +120,46 @@ public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, Tim
             }
 
             return entry.State;
+        });
+
+    public Task<HeadFailure?> HeadFailedAsync(string playbackKey, string expectedHead, int maxAttempts, string reason, string deadLetter, CancellationToken cancellationToken) =>
+        Locked(playbackKey, create: false, entry =>
+        {
+            if (entry.Queue.First?.Value != expectedHead)
+            {
+                return (HeadFailure?)null;
+            }
+
+            entry.LastError = reason;
+            if (++entry.HeadAttempts < maxAttempts)
+            {
+                return new HeadFailure(false, entry.State);
+            }
+
+            entry.Queue.RemoveFirst();
+            entry.HeadAttempts = 0;
+            entry.DeadLetters.Add(deadLetter);
+            if (entry.State == PlaybackState.Replaying && entry.Queue.Count == 0)
+            {
+                entry.State = PlaybackState.Live;
+            }
+
+            return new HeadFailure(true, entry.State);
+        });
+
+    public Task<(bool Retried, PlaybackState State)?> RetryAsync(string playbackKey, CancellationToken cancellationToken) =>
+        Locked(playbackKey, create: false, entry =>
+        {
+            if (entry.State != PlaybackState.Failed)
+            {
+                return ((bool, PlaybackState)?)(false, entry.State);
+            }
+
+            entry.State = entry.SessionId is null ? PlaybackState.Starting
+                : entry.Queue.Count == 0 ? PlaybackState.Live : PlaybackState.Replaying;
+            entry.LastError = null;
+            entry.HeadAttempts = 0;
+            return (true, entry.State);
         });
 
     public Task<PlaybackState> ForwardedAsync(string playbackKey, int count, bool ended, CancellationToken cancellationToken) =>
@@ -191,6 +245,8 @@ public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, Tim
         public string? LastError { get; set; }
         public LinkedList<string> Queue { get; } = new();
         public List<string> DeadLetters { get; } = [];
+        public List<(string Key, int Count, DateTimeOffset ExpiresAt)> IdempotencyKeys { get; } = [];
+        public int HeadAttempts { get; set; }
         public DateTimeOffset ExpiresAt { get; set; }
     }
 }

@@ -12,30 +12,54 @@ namespace MediaProxy.Core.Queue;
 public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<PlaybackOptions> options) : IPlaybackStore
 {
     private readonly RedisValue _ttlSeconds = (long)Math.Ceiling(options.Value.Ttl.TotalSeconds);
+    private readonly long _idempotencyMs = (long)options.Value.IdempotencyWindow.TotalMilliseconds;
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, CancellationToken cancellationToken)
+    public async Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var args = new RedisValue[1 + (events.Count * 2)];
+        var args = new RedisValue[2 + (events.Count * 2)];
         args[0] = _ttlSeconds;
+        args[1] = idempotencyKey is null ? 0 : _idempotencyMs;
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            args[1 + (i * 2)] = e.IsSessionStart ? "s" : e.IsEnd ? "e" : "n";
-            args[2 + (i * 2)] = e.Json;
+            args[2 + (i * 2)] = e.IsSessionStart ? "s" : e.IsEnd ? "e" : "n";
+            args[3 + (i * 2)] = e.Json;
         }
 
-        var result = (RedisResult[])(await EvalAsync(RedisScripts.Accept, Keys(playbackKey), args, cancellationToken))!;
+        RedisKey[] keys = [RedisKeys.Meta(playbackKey), RedisKeys.Queue(playbackKey), RedisKeys.Idempotency(playbackKey, IdempotencyKeys.Hash(idempotencyKey))];
+        var result = (RedisResult[])(await EvalAsync(RedisScripts.Accept, keys, args, cancellationToken))!;
         var outcome = (string?)result[0] switch
         {
             "forward" => AcceptOutcome.ForwardDirectly,
             "ended" => AcceptOutcome.Ended,
+            "duplicate" => AcceptOutcome.Duplicate,
             _ => AcceptOutcome.Stored,
         };
         var sessionId = (string?)result[3];
         return new AcceptDecision(outcome, PlaybackStates.Parse((string?)result[1]), (int)result[2] == 1,
-            string.IsNullOrEmpty(sessionId) ? null : sessionId);
+            string.IsNullOrEmpty(sessionId) || outcome != AcceptOutcome.ForwardDirectly ? null : sessionId, (int)result[4]);
+    }
+
+    public async Task<HeadFailure?> HeadFailedAsync(string playbackKey, string expectedHead, int maxAttempts, string reason, string deadLetter, CancellationToken cancellationToken)
+    {
+        RedisKey[] keys = [RedisKeys.Meta(playbackKey), RedisKeys.Queue(playbackKey), RedisKeys.DeadLetters(playbackKey)];
+        var result = await EvalAsync(RedisScripts.HeadFailed, keys, [_ttlSeconds, expectedHead, maxAttempts, reason, deadLetter], cancellationToken);
+        if (result.IsNull)
+        {
+            return null;
+        }
+
+        var values = (RedisResult[])result!;
+        return new HeadFailure((int)values[0] == 1, PlaybackStates.Parse((string?)values[1]));
+    }
+
+    public async Task<(bool Retried, PlaybackState State)?> RetryAsync(string playbackKey, CancellationToken cancellationToken)
+    {
+        var values = (RedisResult[])(await EvalAsync(RedisScripts.Retry, Keys(playbackKey), [_ttlSeconds], cancellationToken))!;
+        var state = (string?)values[1];
+        return string.IsNullOrEmpty(state) ? null : ((int)values[0] == 1, PlaybackStates.Parse(state));
     }
 
     public async Task<PlaybackSnapshot?> GetAsync(string playbackKey, CancellationToken cancellationToken)

@@ -12,21 +12,28 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// KEYS: meta, queue. ARGV: ttl, then (kind, json) pairs with kind 's' sessionStart, 'e' end, 'n' other.
-    /// Returns {outcome, state, startNeeded, sid}. The forward-or-enqueue decision is taken here, atomically
-    /// with the replayer's pops, so a new event never overtakes a queued one.
+    /// KEYS: meta, queue, idempotency record. ARGV: ttl, idempotency TTL in ms (0: no Idempotency-Key), then
+    /// (kind, json) pairs with kind 's' sessionStart, 'e' end, 'n' other.
+    /// Returns {outcome, state, startNeeded, sid, previously accepted}. The forward-or-enqueue decision is taken
+    /// here, atomically with the replayer's pops, so a new event never overtakes a queued one; a repeated
+    /// Idempotency-Key is answered from its record before anything else (even after the post that ended it).
     /// </summary>
     public const string Accept = """
-        local meta, queue = KEYS[1], KEYS[2]
+        local meta, queue, idem = KEYS[1], KEYS[2], KEYS[3]
         local state = redis.call('HGET', meta, 'state') or 'awaitingSessionStart'
+        local idemTtl = tonumber(ARGV[2])
+        if idemTtl > 0 then
+          local previous = redis.call('GET', idem)
+          if previous then return {'duplicate', state, 0, redis.call('HGET', meta, 'sid') or '', previous} end
+        end
         if state == 'ended' or redis.call('HEXISTS', meta, 'endAccepted') == 1 then
-          return {'ended', state, 0, ''}
+          return {'ended', state, 0, '', 0}
         end
         local hasStart = redis.call('HEXISTS', meta, 'start') == 1
         local startNeeded = 0
         local bodies = {}
         local ending = false
-        for i = 2, #ARGV, 2 do
+        for i = 3, #ARGV, 2 do
           local kind, body = ARGV[i], ARGV[i + 1]
           if kind == 's' then
             if not hasStart then
@@ -50,10 +57,10 @@ internal static class RedisScripts
           end
         end
         redis.call('HSET', meta, 'state', state)
-        
-        """ + Touch + """
-
-        return {outcome, state, startNeeded, redis.call('HGET', meta, 'sid') or ''}
+        if idemTtl > 0 then redis.call('SET', idem, (#ARGV - 2) / 2, 'PX', idemTtl) end
+        redis.call('EXPIRE', meta, ARGV[1])
+        redis.call('EXPIRE', queue, ARGV[1])
+        return {outcome, state, startNeeded, redis.call('HGET', meta, 'sid') or '', 0}
         """;
 
     /// <summary>KEYS: meta, queue. ARGV: ttl, sid. Returns the new state.</summary>
@@ -78,6 +85,7 @@ internal static class RedisScripts
         local meta, queue, dead = KEYS[1], KEYS[2], KEYS[3]
         if redis.call('LINDEX', queue, 0) ~= ARGV[2] then return false end
         redis.call('LPOP', queue)
+        redis.call('HDEL', meta, 'headAttempts')
         local state = redis.call('HGET', meta, 'state') or 'replaying'
         if ARGV[4] == '' then
           redis.call('HINCRBY', meta, 'forwarded', 1)
@@ -139,6 +147,56 @@ internal static class RedisScripts
         """ + Touch + """
 
         return 1
+        """;
+
+    /// <summary>
+    /// KEYS: meta, queue, dead. ARGV: ttl, expected head, max attempts, reason, dead-letter record.
+    /// Counts a failed delivery of the head; at the give-up point moves it to the dead letters.
+    /// Returns {dead-lettered (0/1), state}, or nil when the head is no longer the expected event.
+    /// </summary>
+    public const string HeadFailed = """
+        local meta, queue, dead = KEYS[1], KEYS[2], KEYS[3]
+        if redis.call('LINDEX', queue, 0) ~= ARGV[2] then return false end
+        local attempts = redis.call('HINCRBY', meta, 'headAttempts', 1)
+        redis.call('HSET', meta, 'lastError', ARGV[4])
+        local state = redis.call('HGET', meta, 'state') or 'replaying'
+        local deadLettered = 0
+        if attempts >= tonumber(ARGV[3]) then
+          redis.call('LPOP', queue)
+          redis.call('HDEL', meta, 'headAttempts')
+          redis.call('RPUSH', dead, ARGV[5])
+          redis.call('HINCRBY', meta, 'dead', 1)
+          deadLettered = 1
+          if state == 'replaying' and redis.call('LLEN', queue) == 0 then state = 'live' end
+          redis.call('HSET', meta, 'state', state)
+        end
+        
+        """ + Touch + """
+
+        return {deadLettered, state}
+        """;
+
+    /// <summary>
+    /// KEYS: meta, queue. ARGV: ttl. A failed playback goes back to work: starting without a session id,
+    /// else replaying (or live with an empty queue). Returns {retried (0/1), state}.
+    /// </summary>
+    public const string Retry = """
+        local meta, queue = KEYS[1], KEYS[2]
+        local state = redis.call('HGET', meta, 'state')
+        if state ~= 'failed' then return {0, state or ''} end
+        if redis.call('HEXISTS', meta, 'sid') == 0 then
+          state = 'starting'
+        elseif redis.call('LLEN', queue) == 0 then
+          state = 'live'
+        else
+          state = 'replaying'
+        end
+        redis.call('HSET', meta, 'state', state)
+        redis.call('HDEL', meta, 'lastError', 'headAttempts')
+        
+        """ + Touch + """
+
+        return {1, state}
         """;
 
     /// <summary>KEYS: meta, queue. Returns {flat meta hash, queue length} in one round trip.</summary>
