@@ -11,9 +11,32 @@ internal sealed class PlaybackClient(HttpClient http)
 {
     public async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string playbackKey, string json, string contentType = "application/json")
     {
-        using var content = new StringContent(json, Encoding.UTF8, contentType);
-        using var response = await http.PostAsync($"/v1/playbacks/{playbackKey}/events", content);
+        using var response = await SendAsync(playbackKey, json, contentType, idempotencyKey: null);
         return (response.StatusCode, await ReadAsync(response));
+    }
+
+    /// <summary>A post with an Idempotency-Key header; the whole response, for its headers.</summary>
+    public Task<HttpResponseMessage> PostWithIdempotencyKeyAsync(string playbackKey, string json, string idempotencyKey) =>
+        SendAsync(playbackKey, json, "application/json", idempotencyKey);
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> RetryAsync(string playbackKey)
+    {
+        using var response = await http.PostAsync($"/v1/playbacks/{playbackKey}/retry", content: null);
+        return (response.StatusCode, await ReadAsync(response));
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string playbackKey, string json, string contentType, string? idempotencyKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/playbacks/{playbackKey}/events")
+        {
+            Content = new StringContent(json, Encoding.UTF8, contentType),
+        };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
+        return await http.SendAsync(request);
     }
 
     public async Task<PlaybackStatusResponse> GetAsync(string playbackKey)

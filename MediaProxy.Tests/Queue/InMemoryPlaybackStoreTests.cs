@@ -33,7 +33,7 @@ public sealed class InMemoryPlaybackStoreTests : PlaybackStoreContractTests
         await ReplayingAsync(Ping(1));
         _time.Advance(Ttl - TimeSpan.FromMinutes(1));
 
-        await Store.AcceptAsync(Key, [Ping(2)], CancellationToken.None);
+        await Store.AcceptAsync(Key, [Ping(2)], null, CancellationToken.None);
         _time.Advance(Ttl - TimeSpan.FromMinutes(1));
 
         Assert.Equal(2L, (await GetAsync()).Queued);
@@ -45,7 +45,7 @@ public sealed class InMemoryPlaybackStoreTests : PlaybackStoreContractTests
         await ReplayingAsync(Ping(1));
         _time.Advance(Ttl + TimeSpan.FromSeconds(1));
 
-        var decision = await Store.AcceptAsync(Key, [Start()], CancellationToken.None);
+        var decision = await Store.AcceptAsync(Key, [Start()], null, CancellationToken.None);
 
         Assert.Equal((true, PlaybackState.Starting), (decision.StartNeeded, decision.State));
         var playback = await GetAsync();

@@ -22,7 +22,7 @@ public abstract class PlaybackStoreContractTests
     [Fact]
     public async Task AcceptAsync_FirstSessionStart_StartNeededAndStarting()
     {
-        var decision = await Store.AcceptAsync(Key, [Start()], None);
+        var decision = await Store.AcceptAsync(Key, [Start()], null, None);
 
         Assert.Equal(new AcceptDecision(AcceptOutcome.Stored, PlaybackState.Starting, StartNeeded: true, SessionId: null), decision);
         var playback = await GetAsync();
@@ -32,9 +32,9 @@ public abstract class PlaybackStoreContractTests
     [Fact]
     public async Task AcceptAsync_RepeatedSessionStart_NoStartNeededNothingQueuedFirstKept()
     {
-        await Store.AcceptAsync(Key, [Start()], None);
+        await Store.AcceptAsync(Key, [Start()], null, None);
 
-        var again = await Store.AcceptAsync(Key, [Start(playhead: 7)], None);
+        var again = await Store.AcceptAsync(Key, [Start(playhead: 7)], null, None);
 
         Assert.Equal((AcceptOutcome.Stored, false, PlaybackState.Starting), (again.Outcome, again.StartNeeded, again.State));
         var playback = await GetAsync();
@@ -44,7 +44,7 @@ public abstract class PlaybackStoreContractTests
     [Fact]
     public async Task AcceptAsync_ConcurrentFirstSessionStarts_ExactlyOneStartNeeded()
     {
-        var decisions = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Store.AcceptAsync(Key, [Start()], None)));
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Store.AcceptAsync(Key, [Start()], null, None)));
 
         Assert.Single(decisions, d => d.StartNeeded);
     }
@@ -52,8 +52,8 @@ public abstract class PlaybackStoreContractTests
     [Fact]
     public async Task AcceptAsync_EventsBeforeSessionStart_AwaitingSessionStartAndQueuedInOrder()
     {
-        var first = await Store.AcceptAsync(Key, [Ping(1)], None);
-        var second = await Store.AcceptAsync(Key, [Ping(2), Ping(3)], None);
+        var first = await Store.AcceptAsync(Key, [Ping(1)], null, None);
+        var second = await Store.AcceptAsync(Key, [Ping(2), Ping(3)], null, None);
 
         Assert.Equal(new AcceptDecision(AcceptOutcome.Stored, PlaybackState.AwaitingSessionStart, false, null), first);
         Assert.Equal((AcceptOutcome.Stored, PlaybackState.AwaitingSessionStart, false), (second.Outcome, second.State, second.StartNeeded));
@@ -65,9 +65,9 @@ public abstract class PlaybackStoreContractTests
     [Fact]
     public async Task AcceptAsync_SessionStartAfterHeldEvents_StartNeededAndHeldEventsKept()
     {
-        await Store.AcceptAsync(Key, [Ping(1), Ping(2)], None);
+        await Store.AcceptAsync(Key, [Ping(1), Ping(2)], null, None);
 
-        var decision = await Store.AcceptAsync(Key, [Start()], None);
+        var decision = await Store.AcceptAsync(Key, [Start()], null, None);
 
         Assert.Equal((true, PlaybackState.Starting), (decision.StartNeeded, decision.State));
         Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
@@ -76,7 +76,7 @@ public abstract class PlaybackStoreContractTests
     [Fact]
     public async Task AcceptAsync_ArrayWithSessionStart_StartRecordedOthersQueuedInOrder()
     {
-        var decision = await Store.AcceptAsync(Key, [Start(), Ping(1), Ping(2)], None);
+        var decision = await Store.AcceptAsync(Key, [Start(), Ping(1), Ping(2)], null, None);
 
         Assert.Equal((AcceptOutcome.Stored, PlaybackState.Starting, true), (decision.Outcome, decision.State, decision.StartNeeded));
         Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
@@ -86,7 +86,7 @@ public abstract class PlaybackStoreContractTests
     [Fact]
     public async Task SessionCreatedAsync_EmptyQueue_LiveWithSessionId()
     {
-        await Store.AcceptAsync(Key, [Start()], None);
+        await Store.AcceptAsync(Key, [Start()], null, None);
 
         var state = await Store.SessionCreatedAsync(Key, "sid-1", None);
 
@@ -98,7 +98,7 @@ public abstract class PlaybackStoreContractTests
     [Fact]
     public async Task SessionCreatedAsync_EventsQueued_Replaying()
     {
-        await Store.AcceptAsync(Key, [Start(), Ping(1)], None);
+        await Store.AcceptAsync(Key, [Start(), Ping(1)], null, None);
 
         var state = await Store.SessionCreatedAsync(Key, "sid-1", None);
 
@@ -121,9 +121,9 @@ public abstract class PlaybackStoreContractTests
     [Fact]
     public async Task AcceptAsync_WhileStarting_StoredNotForwarded()
     {
-        await Store.AcceptAsync(Key, [Start()], None);
+        await Store.AcceptAsync(Key, [Start()], null, None);
 
-        var decision = await Store.AcceptAsync(Key, [Ping(1)], None);
+        var decision = await Store.AcceptAsync(Key, [Ping(1)], null, None);
 
         Assert.Equal((AcceptOutcome.Stored, PlaybackState.Starting, false), (decision.Outcome, decision.State, decision.StartNeeded));
         Assert.Equal(Json(Ping(1)), await Store.PeekAsync(Key, 10, None));
@@ -132,10 +132,10 @@ public abstract class PlaybackStoreContractTests
     [Fact]
     public async Task AcceptAsync_WhileReplaying_StoredAtTail()
     {
-        await Store.AcceptAsync(Key, [Start(), Ping(1)], None);
+        await Store.AcceptAsync(Key, [Start(), Ping(1)], null, None);
         await Store.SessionCreatedAsync(Key, "sid-1", None);
 
-        var decision = await Store.AcceptAsync(Key, [Ping(2), Ping(3)], None);
+        var decision = await Store.AcceptAsync(Key, [Ping(2), Ping(3)], null, None);
 
         Assert.Equal((AcceptOutcome.Stored, PlaybackState.Replaying), (decision.Outcome, decision.State));
         Assert.Equal(Json(Ping(1), Ping(2), Ping(3)), await Store.PeekAsync(Key, 10, None));
@@ -146,7 +146,7 @@ public abstract class PlaybackStoreContractTests
     {
         await LiveAsync();
 
-        var decision = await Store.AcceptAsync(Key, [Ping(1), Ping(2)], None);
+        var decision = await Store.AcceptAsync(Key, [Ping(1), Ping(2)], null, None);
 
         Assert.Equal(new AcceptDecision(AcceptOutcome.ForwardDirectly, PlaybackState.Live, false, "sid-1"), decision);
         Assert.Empty(await Store.PeekAsync(Key, 10, None));
@@ -158,7 +158,7 @@ public abstract class PlaybackStoreContractTests
     {
         await LiveAsync();
 
-        var decision = await Store.AcceptAsync(Key, [Start()], None);
+        var decision = await Store.AcceptAsync(Key, [Start()], null, None);
 
         Assert.Equal((AcceptOutcome.Stored, PlaybackState.Live, false), (decision.Outcome, decision.State, decision.StartNeeded));
         Assert.Empty(await Store.PeekAsync(Key, 10, None));
@@ -241,9 +241,9 @@ public abstract class PlaybackStoreContractTests
     [Fact]
     public async Task AcceptAsync_AfterEndEventAccepted_EndedAndNothingStored()
     {
-        await Store.AcceptAsync(Key, [Start(), Ping(1), End()], None);
+        await Store.AcceptAsync(Key, [Start(), Ping(1), End()], null, None);
 
-        var decision = await Store.AcceptAsync(Key, [Ping(2)], None);
+        var decision = await Store.AcceptAsync(Key, [Ping(2)], null, None);
 
         Assert.Equal((AcceptOutcome.Ended, false), (decision.Outcome, decision.StartNeeded));
         Assert.Equal(Json(Ping(1), End()), await Store.PeekAsync(Key, 10, None));
@@ -253,10 +253,10 @@ public abstract class PlaybackStoreContractTests
     public async Task AcceptAsync_AfterEndDeliveredDirectly_EndedOutcome()
     {
         await LiveAsync();
-        await Store.AcceptAsync(Key, [End()], None);
+        await Store.AcceptAsync(Key, [End()], null, None);
         Assert.Equal(PlaybackState.Ended, await Store.ForwardedAsync(Key, 1, ended: true, None));
 
-        var decision = await Store.AcceptAsync(Key, [Ping(2)], None);
+        var decision = await Store.AcceptAsync(Key, [Ping(2)], null, None);
 
         Assert.Equal((AcceptOutcome.Ended, PlaybackState.Ended), (decision.Outcome, decision.State));
         var playback = await GetAsync();
@@ -278,7 +278,7 @@ public abstract class PlaybackStoreContractTests
     public async Task RequeueAsync_DirectForwardFailed_ReplayingWithLastErrorAndEventsInOrder()
     {
         await LiveAsync();
-        await Store.AcceptAsync(Key, [Ping(1), Ping(2)], None);
+        await Store.AcceptAsync(Key, [Ping(1), Ping(2)], null, None);
 
         var state = await Store.RequeueAsync(Key, [Ping(1), Ping(2)], "HTTP 503", None);
 
@@ -327,7 +327,7 @@ public abstract class PlaybackStoreContractTests
     [Fact]
     public async Task RecordErrorAsync_Fail_FailedWithLastError()
     {
-        await Store.AcceptAsync(Key, [Start(), Ping(1)], None);
+        await Store.AcceptAsync(Key, [Start(), Ping(1)], null, None);
 
         await Store.RecordErrorAsync(Key, "Sessions call refused: HTTP 400", fail: true, None);
 
@@ -338,7 +338,7 @@ public abstract class PlaybackStoreContractTests
     [Fact]
     public async Task RecordErrorAsync_NoFail_StateKeptLastErrorSet()
     {
-        await Store.AcceptAsync(Key, [Start()], None);
+        await Store.AcceptAsync(Key, [Start()], null, None);
 
         await Store.RecordErrorAsync(Key, "HTTP 503", fail: false, None);
 
@@ -357,10 +357,10 @@ public abstract class PlaybackStoreContractTests
     [Fact]
     public async Task AcceptAsync_FailedPlayback_EventsStillKept()
     {
-        await Store.AcceptAsync(Key, [Start()], None);
+        await Store.AcceptAsync(Key, [Start()], null, None);
         await Store.RecordErrorAsync(Key, "refused", fail: true, None);
 
-        var decision = await Store.AcceptAsync(Key, [Ping(1)], None);
+        var decision = await Store.AcceptAsync(Key, [Ping(1)], null, None);
 
         Assert.Equal((AcceptOutcome.Stored, PlaybackState.Failed), (decision.Outcome, decision.State));
         Assert.Equal(Json(Ping(1)), await Store.PeekAsync(Key, 10, None));
@@ -383,7 +383,7 @@ public abstract class PlaybackStoreContractTests
     [Fact]
     public async Task PeekAsync_FewerThanQueued_OldestFirstWithoutRemoving()
     {
-        await Store.AcceptAsync(Key, [.. Enumerable.Range(1, 5).Select(Ping)], None);
+        await Store.AcceptAsync(Key, [.. Enumerable.Range(1, 5).Select(Ping)], null, None);
 
         var first = await Store.PeekAsync(Key, 3, None);
         var again = await Store.PeekAsync(Key, 3, None);
@@ -409,14 +409,14 @@ public abstract class PlaybackStoreContractTests
     /// <summary>Started, session created, nothing queued: live as <c>sid-1</c>.</summary>
     protected async Task LiveAsync()
     {
-        await Store.AcceptAsync(Key, [Start()], None);
+        await Store.AcceptAsync(Key, [Start()], null, None);
         Assert.Equal(PlaybackState.Live, await Store.SessionCreatedAsync(Key, "sid-1", None));
     }
 
     /// <summary>Started with <paramref name="queued"/> held, then the session created: replaying as <c>sid-1</c>.</summary>
     protected async Task ReplayingAsync(params PlaybackEvent[] queued)
     {
-        await Store.AcceptAsync(Key, [Start(), .. queued], None);
+        await Store.AcceptAsync(Key, [Start(), .. queued], null, None);
         Assert.Equal(PlaybackState.Replaying, await Store.SessionCreatedAsync(Key, "sid-1", None));
     }
 

@@ -46,7 +46,7 @@ public sealed class RedisPlaybackStoreTests : PlaybackStoreContractTests, IAsync
     [InlineData("recordError")]
     public async Task AnyChange_ExistingPlayback_RefreshesTtlOfMetaAndQueue(string change)
     {
-        await Store.AcceptAsync(Key, [Start(), Ping(1), Ping(2)], CancellationToken.None);
+        await Store.AcceptAsync(Key, [Start(), Ping(1), Ping(2)], null, CancellationToken.None);
         if (change != "sessionCreated")
         {
             await Store.SessionCreatedAsync(Key, "sid-1", CancellationToken.None);
@@ -59,7 +59,7 @@ public sealed class RedisPlaybackStoreTests : PlaybackStoreContractTests, IAsync
         var none = CancellationToken.None;
         await (change switch
         {
-            "accept" => Store.AcceptAsync(Key, [Ping(3)], none),
+            "accept" => Store.AcceptAsync(Key, [Ping(3)], null, none),
             "sessionCreated" => Store.SessionCreatedAsync(Key, "sid-1", none),
             "completeHead" => Store.CompleteHeadAsync(Key, Ping(1).Json, isEnd: false, deadLetter: null, none),
             "forwarded" => Store.ForwardedAsync(Key, 1, ended: false, none),
@@ -79,7 +79,9 @@ public sealed class RedisPlaybackStoreTests : PlaybackStoreContractTests, IAsync
         // A standalone server has no slots (the multiplexer's HashSlot answers -1), so compute them as Cluster does.
         Assert.Equal(12182, ClusterSlot("foo"));
 
-        var slots = new[] { RedisKeys.Meta(Key), RedisKeys.Queue(Key), RedisKeys.DeadLetters(Key) }.Select(k => ClusterSlot(k!));
+        RedisKey[] keys = [RedisKeys.Meta(Key), RedisKeys.Queue(Key), RedisKeys.DeadLetters(Key), RedisKeys.Lease(Key), RedisKeys.Idempotency(Key, "0a1b2c")];
+
+        var slots = keys.Select(k => ClusterSlot(k!));
 
         Assert.All(slots, slot => Assert.Equal(ClusterSlot(Key), slot));
     }

@@ -1,0 +1,147 @@
+using MediaProxy.Core.Playbacks;
+using MediaProxy.Core.Queue;
+using MediaProxy.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MediaProxy.Tests.Queue;
+
+/// <summary>What leases and the pending index must do, in Redis and in memory alike.</summary>
+public abstract class PlaybackCoordinationContractTests
+{
+    protected static readonly TimeSpan LeaseTtl = TimeSpan.FromSeconds(30);
+
+    private static CancellationToken None => CancellationToken.None;
+
+    protected string Key { get; } = Guid.NewGuid().ToString("N");
+
+    protected abstract IPlaybackCoordination Coordination { get; }
+
+    [Fact]
+    public async Task TryAcquireLeaseAsync_HeldByAnother_False()
+    {
+        Assert.True(await Coordination.TryAcquireLeaseAsync(Key, "a", LeaseTtl, None));
+
+        Assert.False(await Coordination.TryAcquireLeaseAsync(Key, "b", LeaseTtl, None));
+    }
+
+    [Fact]
+    public async Task TryAcquireLeaseAsync_ConcurrentOwners_ExactlyOneWins()
+    {
+        var wins = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Coordination.TryAcquireLeaseAsync(Key, $"owner-{i}", LeaseTtl, None)));
+
+        Assert.Single(wins, won => won);
+    }
+
+    [Fact]
+    public async Task ReleaseLeaseAsync_NotTheOwner_LeaseKept()
+    {
+        await Coordination.TryAcquireLeaseAsync(Key, "a", LeaseTtl, None);
+
+        await Coordination.ReleaseLeaseAsync(Key, "b", None);
+
+        Assert.False(await Coordination.TryAcquireLeaseAsync(Key, "b", LeaseTtl, None));
+        Assert.True(await Coordination.RenewLeaseAsync(Key, "a", LeaseTtl, None));
+    }
+
+    [Fact]
+    public async Task ReleaseLeaseAsync_Owner_AnotherCanTakeIt()
+    {
+        await Coordination.TryAcquireLeaseAsync(Key, "a", LeaseTtl, None);
+
+        await Coordination.ReleaseLeaseAsync(Key, "a", None);
+
+        Assert.True(await Coordination.TryAcquireLeaseAsync(Key, "b", LeaseTtl, None));
+        Assert.False(await Coordination.RenewLeaseAsync(Key, "a", LeaseTtl, None));
+    }
+
+    [Fact]
+    public async Task DuePendingAsync_MarkedDueNowAndLater_OnlyTheDueOne()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var later = Guid.NewGuid().ToString("N");
+        await Coordination.MarkPendingAsync(Key, now.AddSeconds(-1), None);
+        await Coordination.MarkPendingAsync(later, now.AddHours(1), None);
+
+        var due = await Coordination.DuePendingAsync(now, 10_000, None);
+
+        Assert.Contains(Key, due);
+        Assert.DoesNotContain(later, due);
+    }
+
+    [Fact]
+    public async Task ClearPendingAsync_ScoreUnchanged_Removed()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var score = await Coordination.MarkPendingAsync(Key, now.AddSeconds(-1), None);
+
+        await Coordination.ClearPendingAsync(Key, score, None);
+
+        Assert.DoesNotContain(Key, await Coordination.DuePendingAsync(now, 10_000, None));
+    }
+
+    [Fact]
+    public async Task ClearPendingAsync_MarkedAgainMeanwhile_Kept()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var claimed = await Coordination.MarkPendingAsync(Key, now.AddSeconds(-2), None);
+        await Coordination.MarkPendingAsync(Key, now.AddSeconds(-1), None);
+
+        await Coordination.ClearPendingAsync(Key, claimed, None);
+
+        // New work marked while the first owner finished must not be wiped out: it stays due for someone.
+        Assert.Contains(Key, await Coordination.DuePendingAsync(now, 10_000, None));
+    }
+}
+
+public sealed class RedisPlaybackCoordinationTests : PlaybackCoordinationContractTests, IAsyncLifetime
+{
+    private RedisPlaybackCoordination _coordination = null!;
+
+    protected override IPlaybackCoordination Coordination => _coordination;
+
+    public async Task InitializeAsync() =>
+        _coordination = new RedisPlaybackCoordination(await RedisServer.GetMultiplexerAsync(), Options.Create(new PlaybackOptions()));
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task TryAcquireLeaseAsync_Taken_LeaseKeyHasTtl()
+    {
+        await Coordination.TryAcquireLeaseAsync(Key, "a", LeaseTtl, CancellationToken.None);
+
+        var ttl = await (await RedisServer.GetMultiplexerAsync()).GetDatabase().KeyTimeToLiveAsync(RedisKeys.Lease(Key));
+
+        Assert.True(ttl is { } t && t > TimeSpan.Zero && t <= LeaseTtl, $"lease TTL {ttl}");
+    }
+
+    [Fact]
+    public void Shard_SameKey_SameShardWithinRange()
+    {
+        var shard = RedisPlaybackCoordination.Shard(Key);
+
+        Assert.Equal(shard, RedisPlaybackCoordination.Shard(Key));
+        Assert.InRange(shard, 0, RedisKeys.PendingShards - 1);
+    }
+}
+
+public sealed class InMemoryPlaybackCoordinationTests : PlaybackCoordinationContractTests
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly InMemoryPlaybackCoordination _coordination;
+
+    public InMemoryPlaybackCoordinationTests() => _coordination = new InMemoryPlaybackCoordination(_time);
+
+    protected override IPlaybackCoordination Coordination => _coordination;
+
+    [Fact]
+    public async Task TryAcquireLeaseAsync_LeaseExpired_AnotherTakesIt()
+    {
+        await Coordination.TryAcquireLeaseAsync(Key, "a", LeaseTtl, CancellationToken.None);
+
+        _time.Advance(LeaseTtl);
+
+        Assert.True(await Coordination.TryAcquireLeaseAsync(Key, "b", LeaseTtl, CancellationToken.None));
+        Assert.False(await Coordination.RenewLeaseAsync(Key, "a", LeaseTtl, CancellationToken.None));
+    }
+}
