@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -84,11 +85,16 @@ public static class MediaEventParser
         return errors.Count > 0 ? MediaEventParseResult.Invalid(errors.ToDictionary()) : new(events, null);
     }
 
-    /// <summary>Re-writes the element without insignificant whitespace; values are copied as they were.</summary>
+    /// <summary>
+    /// Re-writes the element without insignificant whitespace; values are copied as they were. The relaxed encoder
+    /// leaves non-ASCII and HTML-significant characters as sent (an "é" stays an "é", not an escape sequence): the
+    /// upstream is a JSON API, not an HTML page.
+    /// </summary>
     private static string Compact(JsonElement element)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, SkipValidation = true }))
+        var options = new JsonWriterOptions { Indented = false, SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        using (var writer = new Utf8JsonWriter(buffer, options))
         {
             element.WriteTo(writer);
         }

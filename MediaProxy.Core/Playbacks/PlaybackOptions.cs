@@ -23,8 +23,8 @@ public sealed class PlaybackOptions
     [Range(1, 100_000)]
     public int MaxDeliveryRounds { get; set; } = 50;
 
-    /// <summary>Largest number of events in one post (an array).</summary>
-    [Range(1, 10_000)]
+    /// <summary>Largest number of events in one post (an array). Bounded well below Lua's unpack limit (~8,000).</summary>
+    [Range(1, 1_000)]
     public int MaxEventsPerPost { get; set; } = 100;
 
     /// <summary>How long a post waits for the upstream when forwarding directly before queueing instead.</summary>

@@ -23,9 +23,10 @@ public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, Tim
         {
             var now = timeProvider.GetUtcNow();
             entry.IdempotencyKeys.RemoveAll(k => k.ExpiresAt <= now);
-            if (idempotencyKey is not null && entry.IdempotencyKeys.Find(k => k.Key == idempotencyKey) is { } previous)
+            var previous = idempotencyKey is null ? -1 : entry.IdempotencyKeys.FindIndex(k => k.Key == idempotencyKey);
+            if (previous >= 0)
             {
-                return new AcceptDecision(AcceptOutcome.Duplicate, entry.State, false, null, previous.Count);
+                return new AcceptDecision(AcceptOutcome.Duplicate, entry.State, false, null, entry.IdempotencyKeys[previous].Count);
             }
 
             if (entry.State == PlaybackState.Ended || entry.EndAccepted)
@@ -73,7 +74,7 @@ public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, Tim
         });
 
     public Task<PlaybackSnapshot?> GetAsync(string playbackKey, CancellationToken cancellationToken) =>
-        Locked(playbackKey, create: false, entry => (PlaybackSnapshot?)new PlaybackSnapshot(
+        Locked(playbackKey, create: false, touch: false, change: entry => (PlaybackSnapshot?)new PlaybackSnapshot(
             entry.State, entry.SessionId, entry.SessionStart, entry.Resume, entry.Queue.Count,
             entry.Forwarded, entry.DeadLetters.Count, entry.LastError));
 
@@ -92,7 +93,7 @@ public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, Tim
         });
 
     public Task<IReadOnlyList<string>> PeekAsync(string playbackKey, int count, CancellationToken cancellationToken) =>
-        Locked(playbackKey, create: false, entry => (IReadOnlyList<string>)[.. entry.Queue.Take(count)], []);
+        Locked(playbackKey, create: false, touch: false, change: entry => (IReadOnlyList<string>)[.. entry.Queue.Take(count)], missing: []);
 
     public Task<PlaybackState?> CompleteHeadAsync(string playbackKey, string expectedHead, bool isEnd, string? deadLetter, CancellationToken cancellationToken) =>
         Locked(playbackKey, create: false, entry =>
@@ -200,9 +201,13 @@ public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, Tim
         });
 
     public Task<IReadOnlyList<string>> GetDeadLettersAsync(string playbackKey, CancellationToken cancellationToken) =>
-        Locked(playbackKey, create: false, entry => (IReadOnlyList<string>)[.. entry.DeadLetters], []);
+        Locked(playbackKey, create: false, touch: false, change: entry => (IReadOnlyList<string>)[.. entry.DeadLetters], missing: []);
 
-    private Task<T> Locked<T>(string playbackKey, bool create, Func<Entry, T> change, T missing = default!)
+    private Task<T> Locked<T>(string playbackKey, bool create, Func<Entry, T> change, T missing = default!) =>
+        Locked(playbackKey, create, touch: true, change, missing);
+
+    /// <summary>Runs <paramref name="change"/> under the playback's lock; like Redis's TTLs, only writes (touch) extend its life.</summary>
+    private Task<T> Locked<T>(string playbackKey, bool create, bool touch, Func<Entry, T> change, T missing = default!)
     {
         var now = timeProvider.GetUtcNow();
         if (_playbacks.TryGetValue(playbackKey, out var existing) && existing.ExpiresAt <= now)
@@ -229,7 +234,11 @@ public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, Tim
 
         lock (entry)
         {
-            entry.ExpiresAt = now + _ttl;
+            if (touch)
+            {
+                entry.ExpiresAt = now + _ttl;
+            }
+
             return Task.FromResult(change(entry));
         }
     }

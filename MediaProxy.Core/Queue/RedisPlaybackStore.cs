@@ -28,7 +28,11 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
             args[3 + (i * 2)] = e.Json;
         }
 
-        RedisKey[] keys = [RedisKeys.Meta(playbackKey), RedisKeys.Queue(playbackKey), RedisKeys.Idempotency(playbackKey, IdempotencyKeys.Hash(idempotencyKey))];
+        RedisKey[] keys =
+        [
+            RedisKeys.Meta(playbackKey), RedisKeys.Queue(playbackKey),
+            RedisKeys.Idempotency(playbackKey, IdempotencyKeys.Hash(idempotencyKey)), RedisKeys.DeadLetters(playbackKey),
+        ];
         var result = (RedisResult[])(await EvalAsync(RedisScripts.Accept, keys, args, cancellationToken))!;
         var outcome = (string?)result[0] switch
         {

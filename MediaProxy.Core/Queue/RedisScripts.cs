@@ -12,14 +12,14 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// KEYS: meta, queue, idempotency record. ARGV: ttl, idempotency TTL in ms (0: no Idempotency-Key), then
+    /// KEYS: meta, queue, idempotency record, dead letters (their TTL follows the playback's). ARGV: ttl, idempotency TTL in ms (0: no Idempotency-Key), then
     /// (kind, json) pairs with kind 's' sessionStart, 'e' end, 'n' other.
     /// Returns {outcome, state, startNeeded, sid, previously accepted}. The forward-or-enqueue decision is taken
     /// here, atomically with the replayer's pops, so a new event never overtakes a queued one; a repeated
     /// Idempotency-Key is answered from its record before anything else (even after the post that ended it).
     /// </summary>
     public const string Accept = """
-        local meta, queue, idem = KEYS[1], KEYS[2], KEYS[3]
+        local meta, queue, idem, dead = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
         local state = redis.call('HGET', meta, 'state') or 'awaitingSessionStart'
         local idemTtl = tonumber(ARGV[2])
         if idemTtl > 0 then
@@ -60,6 +60,7 @@ internal static class RedisScripts
         if idemTtl > 0 then redis.call('SET', idem, (#ARGV - 2) / 2, 'PX', idemTtl) end
         redis.call('EXPIRE', meta, ARGV[1])
         redis.call('EXPIRE', queue, ARGV[1])
+        redis.call('EXPIRE', dead, ARGV[1])
         return {outcome, state, startNeeded, redis.call('HGET', meta, 'sid') or '', 0}
         """;
 
@@ -102,9 +103,10 @@ internal static class RedisScripts
         return state
         """;
 
-    /// <summary>KEYS: meta, queue. ARGV: ttl, count, ended ('1'/'0'). Returns the new state.</summary>
+    /// <summary>KEYS: meta, queue. ARGV: ttl, count, ended ('1'/'0'). Returns the new state. Never resurrects an expired playback.</summary>
     public const string Forwarded = """
         local meta = KEYS[1]
+        if redis.call('EXISTS', meta) == 0 then return '' end
         redis.call('HINCRBY', meta, 'forwarded', ARGV[2])
         if ARGV[3] == '1' then redis.call('HSET', meta, 'state', 'ended') end
         
@@ -126,9 +128,10 @@ internal static class RedisScripts
         return state
         """;
 
-    /// <summary>KEYS: meta, queue. ARGV: ttl, error. The next sessions call carries media.resume.</summary>
+    /// <summary>KEYS: meta, queue. ARGV: ttl, error. The next sessions call carries media.resume. Never resurrects an expired playback.</summary>
     public const string SessionLost = """
         local meta = KEYS[1]
+        if redis.call('EXISTS', meta) == 0 then return '' end
         redis.call('HDEL', meta, 'sid')
         redis.call('HSET', meta, 'state', 'starting', 'resume', '1', 'lastError', ARGV[2])
         
