@@ -63,6 +63,17 @@ public sealed class MediaEventParserTests
     }
 
     [Fact]
+    public void Parse_NonAsciiAndHtmlCharacters_ForwardedAsSentNotEscaped()
+    {
+        const string Sent = """{"playerTime":{"playhead":1,"ts":1732500001000},"eventType":"stateStart","params":{"media.state.name":"Café <b> & 'x' 日本"}}""";
+
+        var result = Parse(Sent);
+
+        Assert.True(result.IsValid, Describe(result));
+        Assert.Equal(Sent, Assert.Single(result.Events).Json);
+    }
+
+    [Fact]
     public void Parse_IndentedEvent_CompactJsonWithNumbersAsWritten()
     {
         const string Indented = """

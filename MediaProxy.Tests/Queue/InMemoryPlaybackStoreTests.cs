@@ -51,4 +51,18 @@ public sealed class InMemoryPlaybackStoreTests : PlaybackStoreContractTests
         var playback = await GetAsync();
         Assert.Equal((null, 0L), (playback.SessionId, playback.Queued));
     }
+
+    [Fact]
+    public async Task GetAsync_PolledUntilTtl_ExpiresLikeRedis()
+    {
+        await ReplayingAsync(Ping(1));
+
+        _time.Advance(Ttl / 2);
+        await Store.GetAsync(Key, CancellationToken.None);
+        await Store.PeekAsync(Key, 1, CancellationToken.None);
+        _time.Advance(Ttl / 2);
+
+        // Reading the status must not keep a playback alive: only writes refresh its TTL, as in Redis.
+        Assert.Null(await Store.GetAsync(Key, CancellationToken.None));
+    }
 }

@@ -8,14 +8,14 @@ namespace MediaProxy.Tests.Queue;
 /// What every <see cref="IPlaybackStore"/> must do, step by step through a playback's life. Each test works on a
 /// playback key of its own, so the Redis store can share one server with every other test.
 /// </summary>
-public abstract class PlaybackStoreContractTests
+public abstract partial class PlaybackStoreContractTests
 {
     protected static readonly TimeSpan Ttl = TimeSpan.FromHours(1);
 
     /// <summary>This test's own playback: xunit makes a new instance, so a new key, for every test.</summary>
     protected string Key { get; } = Guid.NewGuid().ToString("N");
 
-    private static CancellationToken None => CancellationToken.None;
+    protected static CancellationToken None => CancellationToken.None;
 
     protected abstract IPlaybackStore Store { get; }
 
@@ -420,5 +420,5 @@ public abstract class PlaybackStoreContractTests
         Assert.Equal(PlaybackState.Replaying, await Store.SessionCreatedAsync(Key, "sid-1", None));
     }
 
-    private static string[] Json(params PlaybackEvent[] events) => [.. events.Select(e => e.Json)];
+    protected static string[] Json(params PlaybackEvent[] events) => [.. events.Select(e => e.Json)];
 }

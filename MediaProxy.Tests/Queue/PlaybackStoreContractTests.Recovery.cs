@@ -1,0 +1,137 @@
+using MediaProxy.Core.Playbacks;
+
+namespace MediaProxy.Tests.Queue;
+
+/// <summary>The store contract, continued: idempotent posts, giving up on an event, retrying a failed playback.</summary>
+public abstract partial class PlaybackStoreContractTests
+{
+    [Fact]
+    public async Task AcceptAsync_RepeatedIdempotencyKey_DuplicateWithFirstCountNothingStoredAgain()
+    {
+        await Store.AcceptAsync(Key, [Ping(1), Ping(2)], "batch-1", None);
+
+        var again = await Store.AcceptAsync(Key, [Ping(1), Ping(2)], "batch-1", None);
+
+        Assert.Equal((AcceptOutcome.Duplicate, 2), (again.Outcome, again.PreviouslyAccepted));
+        Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
+    }
+
+    [Fact]
+    public async Task AcceptAsync_OtherIdempotencyKey_Stored()
+    {
+        await Store.AcceptAsync(Key, [Ping(1)], "batch-1", None);
+
+        var next = await Store.AcceptAsync(Key, [Ping(2)], "batch-2", None);
+
+        Assert.Equal(AcceptOutcome.Stored, next.Outcome);
+        Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
+    }
+
+    [Fact]
+    public async Task AcceptAsync_RepeatOfThePostThatEnded_DuplicateNotEnded()
+    {
+        await LiveAsync();
+        await Store.AcceptAsync(Key, [End()], "last-batch", None);
+
+        var again = await Store.AcceptAsync(Key, [End()], "last-batch", None);
+
+        // A retried final batch gets the answer the first one got, not a 409.
+        Assert.Equal(AcceptOutcome.Duplicate, again.Outcome);
+    }
+
+    [Fact]
+    public async Task HeadFailedAsync_BelowGiveUpPoint_HeadKeptWithReason()
+    {
+        await ReplayingAsync(Ping(1), Ping(2));
+
+        var failure = await Store.HeadFailedAsync(Key, Ping(1).Json, maxAttempts: 2, "HTTP 503", "{}", None);
+
+        Assert.Equal(new HeadFailure(false, PlaybackState.Replaying), failure);
+        Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal("HTTP 503", (await GetAsync()).LastError);
+    }
+
+    [Fact]
+    public async Task HeadFailedAsync_AtGiveUpPoint_HeadDeadLetteredNextIsHead()
+    {
+        await ReplayingAsync(Ping(1), Ping(2));
+        await Store.HeadFailedAsync(Key, Ping(1).Json, maxAttempts: 2, "HTTP 503", "{\"n\":1}", None);
+
+        var failure = await Store.HeadFailedAsync(Key, Ping(1).Json, maxAttempts: 2, "HTTP 503", "{\"n\":2}", None);
+
+        Assert.Equal(new HeadFailure(true, PlaybackState.Replaying), failure);
+        Assert.Equal(Json(Ping(2)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(["{\"n\":2}"], await Store.GetDeadLettersAsync(Key, None));
+        Assert.Equal(1L, (await GetAsync()).DeadLettered);
+    }
+
+    [Fact]
+    public async Task HeadFailedAsync_DeliveredBetweenFailures_CountStartsAgain()
+    {
+        await ReplayingAsync(Ping(1), Ping(2));
+        await Store.HeadFailedAsync(Key, Ping(1).Json, maxAttempts: 2, "HTTP 503", "{}", None);
+        await Store.CompleteHeadAsync(Key, Ping(1).Json, isEnd: false, deadLetter: null, None);
+
+        var failure = await Store.HeadFailedAsync(Key, Ping(2).Json, maxAttempts: 2, "HTTP 503", "{}", None);
+
+        Assert.False(failure!.DeadLettered);
+    }
+
+    [Fact]
+    public async Task HeadFailedAsync_HeadMovedMeanwhile_Null()
+    {
+        await ReplayingAsync(Ping(1), Ping(2));
+
+        Assert.Null(await Store.HeadFailedAsync(Key, Ping(2).Json, maxAttempts: 1, "HTTP 503", "{}", None));
+        Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
+    }
+
+    [Fact]
+    public async Task RetryAsync_FailedWithoutSession_StartingAgain()
+    {
+        await Store.AcceptAsync(Key, [Start(), Ping(1)], null, None);
+        await Store.RecordErrorAsync(Key, "refused", fail: true, None);
+
+        var retried = await Store.RetryAsync(Key, None);
+
+        Assert.Equal((true, PlaybackState.Starting), retried);
+        Assert.Null((await GetAsync()).LastError);
+    }
+
+    [Fact]
+    public async Task RetryAsync_FailedWithSessionAndQueue_Replaying()
+    {
+        await ReplayingAsync(Ping(1));
+        await Store.RecordErrorAsync(Key, "gave up", fail: true, None);
+
+        Assert.Equal((true, PlaybackState.Replaying), await Store.RetryAsync(Key, None));
+    }
+
+    [Fact]
+    public async Task RetryAsync_NotFailed_FalseWithStateUnchanged()
+    {
+        await LiveAsync();
+
+        Assert.Equal((false, PlaybackState.Live), await Store.RetryAsync(Key, None));
+    }
+
+    [Fact]
+    public async Task RetryAsync_UnknownPlayback_Null() =>
+        Assert.Null(await Store.RetryAsync(Key, None));
+
+    [Fact]
+    public async Task SessionLostAsync_UnknownPlayback_NothingCreated()
+    {
+        await Store.SessionLostAsync(Key, "HTTP 410", None);
+
+        Assert.Null(await Store.GetAsync(Key, None));
+    }
+
+    [Fact]
+    public async Task ForwardedAsync_UnknownPlayback_NothingCreated()
+    {
+        await Store.ForwardedAsync(Key, 1, ended: false, None);
+
+        Assert.Null(await Store.GetAsync(Key, None));
+    }
+}
