@@ -31,6 +31,13 @@ public sealed class PlaybackOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan DirectForwardTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Posts forwarding directly to the upstream at the same time; past it, a post's events are queued for the
+    /// replayer instead (answered 202 at once, delivered in order), so a slow upstream cannot pile up requests.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxConcurrentDirectForwards { get; set; } = 256;
+
     /// <summary>Playbacks this instance works (sessions calls and replays) at the same time.</summary>
     [Range(1, 10_000)]
     public int MaxConcurrentPlaybacks { get; set; } = 64;

@@ -18,8 +18,10 @@ public sealed partial class PlaybackService(
     PlaybackMetrics metrics,
     IOptions<PlaybackOptions> options,
     TimeProvider timeProvider,
-    ILogger<PlaybackService> logger)
+    ILogger<PlaybackService> logger) : IDisposable
 {
+    private readonly SemaphoreSlim _directForwards = new(options.Value.MaxConcurrentDirectForwards);
+
     public async Task<AcceptResult> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, CancellationToken cancellationToken)
     {
         // A post with a sessionStart may create work (the sessions call). It is put in the pending index first,
@@ -85,6 +87,25 @@ public sealed partial class PlaybackService(
     /// </summary>
     private async Task<PlaybackState> ForwardDirectlyAsync(string playbackKey, string sessionId, PlaybackEvent[] events, CancellationToken cancellationToken)
     {
+        if (!_directForwards.Wait(0, CancellationToken.None))
+        {
+            return await RequeueAsync(playbackKey, events, "Too many direct forwards in flight; queued for replay.");
+        }
+
+        try
+        {
+            return await ForwardWithinDeadlineAsync(playbackKey, sessionId, events, cancellationToken);
+        }
+        finally
+        {
+            _directForwards.Release();
+        }
+    }
+
+    public void Dispose() => _directForwards.Dispose();
+
+    private async Task<PlaybackState> ForwardWithinDeadlineAsync(string playbackKey, string sessionId, PlaybackEvent[] events, CancellationToken cancellationToken)
+    {
         using var deadline = new CancellationTokenSource(options.Value.DirectForwardTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var delivered = 0;
@@ -117,14 +138,16 @@ public sealed partial class PlaybackService(
             state = await store.ForwardedAsync(playbackKey, delivered, events[delivered - 1].IsEnd, CancellationToken.None);
         }
 
-        if (delivered < events.Length)
-        {
-            await coordination.MarkPendingAsync(playbackKey, timeProvider.GetUtcNow(), CancellationToken.None);
-            state = await store.RequeueAsync(playbackKey, events[delivered..], error!, CancellationToken.None);
-            LogDirectForwardFailed(logger, PlaybackKey.ForLog(playbackKey), events.Length - delivered, error!);
-            work.Schedule(playbackKey);
-        }
+        return delivered < events.Length ? await RequeueAsync(playbackKey, events[delivered..], error!) : state;
+    }
 
+    /// <summary>Events not forwarded go to the tail of the queue (so the 202 still means durable); the replayer takes over.</summary>
+    private async Task<PlaybackState> RequeueAsync(string playbackKey, PlaybackEvent[] events, string reason)
+    {
+        await coordination.MarkPendingAsync(playbackKey, timeProvider.GetUtcNow(), CancellationToken.None);
+        var state = await store.RequeueAsync(playbackKey, events, reason, CancellationToken.None);
+        LogDirectForwardFailed(logger, PlaybackKey.ForLog(playbackKey), events.Length, reason);
+        work.Schedule(playbackKey);
         return state;
     }
 
