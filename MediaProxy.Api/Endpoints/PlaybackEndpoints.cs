@@ -1,3 +1,4 @@
+using System.Globalization;
 using MediaProxy.Api.Contracts;
 using MediaProxy.Api.Hosting;
 using MediaProxy.Api.OpenApi;
@@ -29,6 +30,7 @@ public static class PlaybackEndpoints
             .WithMetadata(new IdempotencyKeyHeader())
             .WithMetadata(PlaybackExamples.Events)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -90,6 +92,14 @@ public static class PlaybackEndpoints
         }
 
         var result = await playbacks.AcceptAsync(playbackKey, parsed.Events, idempotencyKey, cancellationToken);
+        if (result.QueueCap is { } cap)
+        {
+            // Nothing of the post was stored and nothing accepted before is dropped: the player retries later.
+            response.Headers.RetryAfter = api.Value.QueueFullRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "The playback's queue is full.",
+                detail: $"This playback already holds events up to its cap of {cap}; nothing of this post was accepted. Retry after Retry-After seconds.");
+        }
+
         if (!result.Accepted)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The playback has ended.",

@@ -14,6 +14,10 @@ public sealed class ApiOptions
     [Range(1_024, 16 * 1024 * 1024)]
     public int MaxRequestBodyBytes { get; set; } = 256 * 1024;
 
+    /// <summary>Seconds a player is told to wait (Retry-After) when its playback's queue is full.</summary>
+    [Range(1, 3_600)]
+    public int QueueFullRetryAfterSeconds { get; set; } = 5;
+
     /// <summary>Seconds a player is told to wait (Retry-After) when the store is unreachable.</summary>
     [Range(1, 3_600)]
     public int StoreUnavailableRetryAfterSeconds { get; set; } = 5;

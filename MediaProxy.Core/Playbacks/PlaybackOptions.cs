@@ -11,6 +11,14 @@ public sealed class PlaybackOptions
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan Ttl { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>Most events one playback may have queued; a post past it is refused with 429, nothing accepted is dropped.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxQueuedEvents { get; set; } = 1_000;
+
+    /// <summary>The smaller cap while no sessionStart has arrived (events held for a session that may never come).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxHeldEvents { get; set; } = 100;
+
     /// <summary>A repeated Idempotency-Key within this window is answered as before and not enqueued again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromMinutes(10);

@@ -40,6 +40,9 @@ public sealed partial class PlaybackService(
         {
             case AcceptOutcome.Ended:
                 return new AcceptResult(false, 0, decision.State);
+            case AcceptOutcome.QueueFull:
+                LogQueueFull(logger, PlaybackKey.ForLog(playbackKey), decision.PreviouslyAccepted);
+                return new AcceptResult(false, 0, decision.State, QueueCap: decision.PreviouslyAccepted);
             case AcceptOutcome.Duplicate:
                 LogDuplicatePost(logger, PlaybackKey.ForLog(playbackKey), decision.PreviouslyAccepted);
                 return new AcceptResult(true, decision.PreviouslyAccepted, decision.State, Replayed: true);
@@ -157,6 +160,9 @@ public sealed partial class PlaybackService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: repeated Idempotency-Key, answered as before ({Count} event(s)), nothing stored")]
     private static partial void LogDuplicatePost(ILogger logger, string playbackKey, int count);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: queue cap of {Cap} events reached; post refused with 429")]
+    private static partial void LogQueueFull(ILogger logger, string playbackKey, int cap);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: failed playback put back to work on request")]
     private static partial void LogRetried(ILogger logger, string playbackKey);
 
@@ -168,4 +174,5 @@ public sealed partial class PlaybackService(
 /// The answer to a post: accepted (durable or delivered) with the playback's state, or refused as ended.
 /// <paramref name="Replayed"/>: a repeat of an Idempotency-Key, answered as the first time and not stored again.
 /// </summary>
-public sealed record AcceptResult(bool Accepted, int Count, PlaybackState State, bool Replayed = false);
+/// <paramref name="QueueCap"/>: set when the post was refused because the playback's queue is full.
+public sealed record AcceptResult(bool Accepted, int Count, PlaybackState State, bool Replayed = false, int? QueueCap = null);

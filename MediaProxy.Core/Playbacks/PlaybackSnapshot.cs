@@ -16,7 +16,7 @@ public sealed record PlaybackSnapshot(
 /// <param name="State">The playback's state after the decision.</param>
 /// <param name="StartNeeded">This post carried the playback's first sessionStart: start the upstream session.</param>
 /// <param name="SessionId">The upstream session id, set when <paramref name="Outcome"/> is ForwardDirectly.</param>
-/// <param name="PreviouslyAccepted">For a Duplicate: how many events the first post with that key accepted.</param>
+/// <param name="PreviouslyAccepted">For a Duplicate: how many events the first post with that key accepted; for QueueFull: the cap.</param>
 public sealed record AcceptDecision(AcceptOutcome Outcome, PlaybackState State, bool StartNeeded, string? SessionId, int PreviouslyAccepted = 0);
 
 /// <summary>A failed delivery of the queue's head was counted; at the give-up point the head was dead-lettered.</summary>
@@ -35,4 +35,7 @@ public enum AcceptOutcome
 
     /// <summary>A post with this Idempotency-Key was already accepted: nothing was stored again.</summary>
     Duplicate,
+
+    /// <summary>Storing the post would pass the playback's queue cap: nothing was stored (all or nothing).</summary>
+    QueueFull,
 }

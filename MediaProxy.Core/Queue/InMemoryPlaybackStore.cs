@@ -16,6 +16,8 @@ public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, Tim
     private const int SweepEvery = 4096;
     private readonly TimeSpan _ttl = options.Value.Ttl;
     private readonly TimeSpan _idempotencyWindow = options.Value.IdempotencyWindow;
+    private readonly int _maxQueued = options.Value.MaxQueuedEvents;
+    private readonly int _maxHeld = options.Value.MaxHeldEvents;
     private long _operations;
 
     public Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, CancellationToken cancellationToken) =>
@@ -34,30 +36,31 @@ public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, Tim
                 return new AcceptDecision(AcceptOutcome.Ended, entry.State, false, null);
             }
 
-            var startNeeded = false;
-            var bodies = new List<string>(events.Count);
-            foreach (var e in events)
+            // Read first, write after the cap check: a refused post leaves no trace (as in the Lua script).
+            var start = entry.SessionStart is null ? events.FirstOrDefault(e => e.IsSessionStart)?.Json : null;
+            var bodies = events.Where(e => !e.IsSessionStart).Select(e => e.Json).ToList();
+            var forward = bodies.Count > 0 && entry.State == PlaybackState.Live && entry.Queue.Count == 0;
+            var cap = entry.SessionStart is null && start is null ? _maxHeld : _maxQueued;
+            if (bodies.Count > 0 && !forward && entry.Queue.Count + bodies.Count > cap)
             {
-                if (!e.IsSessionStart)
-                {
-                    bodies.Add(e.Json);
-                    entry.EndAccepted |= e.IsEnd;
-                }
-                else if (entry.SessionStart is null)
-                {
-                    entry.SessionStart = e.Json;
-                    startNeeded = true;
-                    entry.State = entry.State == PlaybackState.AwaitingSessionStart ? PlaybackState.Starting : entry.State;
-                }
+                return new AcceptDecision(AcceptOutcome.QueueFull, entry.State, false, null, cap);
             }
 
+            var startNeeded = start is not null;
+            if (startNeeded)
+            {
+                entry.SessionStart = start;
+                entry.State = entry.State == PlaybackState.AwaitingSessionStart ? PlaybackState.Starting : entry.State;
+            }
+
+            entry.EndAccepted |= events.Any(e => e.IsEnd);
             if (idempotencyKey is not null)
             {
                 entry.IdempotencyKeys.Add((idempotencyKey, events.Count, now + _idempotencyWindow));
             }
 
             var outcome = AcceptOutcome.Stored;
-            if (bodies.Count > 0 && entry.State == PlaybackState.Live && entry.Queue.Count == 0)
+            if (forward)
             {
                 outcome = AcceptOutcome.ForwardDirectly;
             }

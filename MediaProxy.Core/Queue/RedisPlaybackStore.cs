@@ -18,14 +18,17 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
 
     public async Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var args = new RedisValue[2 + (events.Count * 2)];
+        const int Fixed = 4;
+        var args = new RedisValue[Fixed + (events.Count * 2)];
         args[0] = _ttlSeconds;
         args[1] = idempotencyKey is null ? 0 : _idempotencyMs;
+        args[2] = options.Value.MaxQueuedEvents;
+        args[3] = options.Value.MaxHeldEvents;
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            args[2 + (i * 2)] = e.IsSessionStart ? "s" : e.IsEnd ? "e" : "n";
-            args[3 + (i * 2)] = e.Json;
+            args[Fixed + (i * 2)] = e.IsSessionStart ? "s" : e.IsEnd ? "e" : "n";
+            args[Fixed + 1 + (i * 2)] = e.Json;
         }
 
         RedisKey[] keys =
@@ -39,6 +42,7 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
             "forward" => AcceptOutcome.ForwardDirectly,
             "ended" => AcceptOutcome.Ended,
             "duplicate" => AcceptOutcome.Duplicate,
+            "full" => AcceptOutcome.QueueFull,
             _ => AcceptOutcome.Stored,
         };
         var sessionId = (string?)result[3];

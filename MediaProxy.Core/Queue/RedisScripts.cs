@@ -12,11 +12,14 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// KEYS: meta, queue, idempotency record, dead letters (their TTL follows the playback's). ARGV: ttl, idempotency TTL in ms (0: no Idempotency-Key), then
+    /// KEYS: meta, queue, idempotency record, dead letters (their TTL follows the playback's).
+    /// ARGV: ttl, idempotency TTL in ms (0: no Idempotency-Key), queue cap, cap before any sessionStart, then
     /// (kind, json) pairs with kind 's' sessionStart, 'e' end, 'n' other.
-    /// Returns {outcome, state, startNeeded, sid, previously accepted}. The forward-or-enqueue decision is taken
-    /// here, atomically with the replayer's pops, so a new event never overtakes a queued one; a repeated
-    /// Idempotency-Key is answered from its record before anything else (even after the post that ended it).
+    /// Returns {outcome, state, startNeeded, sid, previously accepted}; outcome is stored | forward | ended |
+    /// duplicate | full. The forward-or-enqueue decision is taken here, atomically with the replayer's pops, so a
+    /// new event never overtakes a queued one. A repeated Idempotency-Key is answered from its record before
+    /// anything else (even after the post that ended the playback). Nothing is written before the cap check, so
+    /// a refused post leaves no trace.
     /// </summary>
     public const string Accept = """
         local meta, queue, idem, dead = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
@@ -24,44 +27,52 @@ internal static class RedisScripts
         local idemTtl = tonumber(ARGV[2])
         if idemTtl > 0 then
           local previous = redis.call('GET', idem)
-          if previous then return {'duplicate', state, 0, redis.call('HGET', meta, 'sid') or '', previous} end
+          if previous then return {'duplicate', state, 0, '', previous} end
         end
         if state == 'ended' or redis.call('HEXISTS', meta, 'endAccepted') == 1 then
           return {'ended', state, 0, '', 0}
         end
         local hasStart = redis.call('HEXISTS', meta, 'start') == 1
-        local startNeeded = 0
+        local start = nil
         local bodies = {}
         local ending = false
-        for i = 3, #ARGV, 2 do
+        for i = 5, #ARGV, 2 do
           local kind, body = ARGV[i], ARGV[i + 1]
           if kind == 's' then
-            if not hasStart then
-              redis.call('HSET', meta, 'start', body)
-              hasStart = true
-              startNeeded = 1
-              if state == 'awaitingSessionStart' then state = 'starting' end
-            end
+            if not hasStart and not start then start = body end
           else
             bodies[#bodies + 1] = body
             if kind == 'e' then ending = true end
           end
         end
+        local queued = redis.call('LLEN', queue)
+        local forward = #bodies > 0 and state == 'live' and queued == 0
+        if #bodies > 0 and not forward then
+          local cap = tonumber(ARGV[3])
+          if not hasStart and not start then cap = tonumber(ARGV[4]) end
+          if queued + #bodies > cap then return {'full', state, 0, '', cap} end
+        end
+        local startNeeded = 0
+        if start then
+          redis.call('HSET', meta, 'start', start)
+          startNeeded = 1
+          if state == 'awaitingSessionStart' then state = 'starting' end
+        end
         if ending then redis.call('HSET', meta, 'endAccepted', '1') end
         local outcome = 'stored'
-        if #bodies > 0 then
-          if state == 'live' and redis.call('LLEN', queue) == 0 then
-            outcome = 'forward'
-          else
-            redis.call('RPUSH', queue, unpack(bodies))
-          end
+        if forward then
+          outcome = 'forward'
+        elseif #bodies > 0 then
+          redis.call('RPUSH', queue, unpack(bodies))
         end
         redis.call('HSET', meta, 'state', state)
-        if idemTtl > 0 then redis.call('SET', idem, (#ARGV - 2) / 2, 'PX', idemTtl) end
+        if idemTtl > 0 then redis.call('SET', idem, (#ARGV - 4) / 2, 'PX', idemTtl) end
         redis.call('EXPIRE', meta, ARGV[1])
         redis.call('EXPIRE', queue, ARGV[1])
         redis.call('EXPIRE', dead, ARGV[1])
-        return {outcome, state, startNeeded, redis.call('HGET', meta, 'sid') or '', 0}
+        local sid = ''
+        if forward then sid = redis.call('HGET', meta, 'sid') or '' end
+        return {outcome, state, startNeeded, sid, 0}
         """;
 
     /// <summary>KEYS: meta, queue. ARGV: ttl, sid. Returns the new state.</summary>

@@ -120,4 +120,26 @@ public sealed class PlaybackValidationTests(AppFixture fixture) : IClassFixture<
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
+
+    [Fact]
+    public async Task PostEvents_FloodIntoOnePendingPlayback_TooManyRequestsAtTheHeldCap()
+    {
+        var key = TestEvents.NewKey();
+        var client = new PlaybackClient(App.CreateClient());
+        for (var seq = 1; seq <= 100; seq += 10)
+        {
+            var (status, _) = await client.PostAsync(key, TestEvents.Array(Enumerable.Range(seq, 10).Select(s => TestEvents.Ping(s))));
+            Assert.Equal(HttpStatusCode.Accepted, status);
+        }
+
+        using var content = new StringContent(TestEvents.Ping(101), Encoding.UTF8, "application/json");
+        using var refused = await App.CreateClient().PostAsync($"/v1/playbacks/{key}/events", content);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        // Nothing accepted before was dropped; a sessionStart still gets through and raises the cap.
+        Assert.Equal(100, (await client.GetAsync(key)).Queued);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(key, TestEvents.SessionStart(key))).Status);
+    }
 }

@@ -134,4 +134,40 @@ public abstract partial class PlaybackStoreContractTests
 
         Assert.Null(await Store.GetAsync(Key, None));
     }
+
+    [Fact]
+    public async Task AcceptAsync_PastHeldCapBeforeSessionStart_QueueFullNothingStored()
+    {
+        var held = new PlaybackOptions().MaxHeldEvents;
+        await Store.AcceptAsync(Key, [.. Enumerable.Range(1, held).Select(Ping)], null, None);
+
+        var refused = await Store.AcceptAsync(Key, [Ping(held + 1)], null, None);
+
+        Assert.Equal((AcceptOutcome.QueueFull, held), (refused.Outcome, refused.PreviouslyAccepted));
+        Assert.Equal(held, (await GetAsync()).Queued);
+    }
+
+    [Fact]
+    public async Task AcceptAsync_SessionStartRaisesTheCap_StoredPastTheHeldCap()
+    {
+        var held = new PlaybackOptions().MaxHeldEvents;
+        await Store.AcceptAsync(Key, [.. Enumerable.Range(1, held).Select(Ping)], null, None);
+
+        var decision = await Store.AcceptAsync(Key, [Start(), Ping(held + 1)], null, None);
+
+        Assert.Equal((AcceptOutcome.Stored, true), (decision.Outcome, decision.StartNeeded));
+        Assert.Equal(held + 1, (await GetAsync()).Queued);
+    }
+
+    [Fact]
+    public async Task AcceptAsync_PostPastTheQueueCap_RefusedWholeSessionStartNotRecorded()
+    {
+        var cap = new PlaybackOptions().MaxQueuedEvents;
+
+        var refused = await Store.AcceptAsync(Key, [Start(), .. Enumerable.Range(1, cap + 1).Select(Ping)], null, None);
+
+        Assert.Equal(AcceptOutcome.QueueFull, refused.Outcome);
+        var playback = await Store.GetAsync(Key, None);
+        Assert.True(playback is null || (playback.SessionStartJson is null && playback.Queued == 0), $"left a trace: {playback}");
+    }
 }
