@@ -2,12 +2,14 @@ using MediaProxy.Api.Contracts;
 using MediaProxy.Api.Endpoints;
 using MediaProxy.Api.Hosting;
 using MediaProxy.Api.OpenApi;
+using MediaProxy.Api.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddMediaProxyHosting();
 builder.Services.AddMediaProxy(builder.Configuration);
 builder.Services.AddMediaProxyProblemDetails();
+builder.Services.AddMediaProxySecurity(builder.Configuration);
 builder.Services.AddMediaProxyOpenApi();
 builder.Services.AddHealthChecks();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, MediaProxyJsonContext.Default));
@@ -16,6 +18,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseMediaProxySecurity();
 app.UseMediaProxyOpenApi();
 
 app.MapPlaybackEndpoints();

@@ -2,6 +2,7 @@ using System.Globalization;
 using MediaProxy.Api.Contracts;
 using MediaProxy.Api.Hosting;
 using MediaProxy.Api.OpenApi;
+using MediaProxy.Api.Security;
 using MediaProxy.Core.Media;
 using MediaProxy.Core.Playbacks;
 using MediaProxy.Core.Queue;
@@ -16,9 +17,11 @@ public static class PlaybackEndpoints
     public static IEndpointRouteBuilder MapPlaybackEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/playbacks/{playbackKey}").WithTags("Playbacks")
-            .AddEndpointFilter<ShuttingDownFilter>();
+            .AddEndpointFilter<ShuttingDownFilter>()
+            .RequireCors(CorsOptions.PolicyName);
 
         group.MapPost("/events", PostEventsAsync)
+            .RequireApiKey(ApiKeyRole.Player)
             .WithName("PostPlaybackEvents")
             .WithSummary("Post one event or an array of events for a playback; answered at once, never waiting for the upstream session.")
             .WithDescription("""
@@ -35,15 +38,18 @@ public static class PlaybackEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/", GetStatusAsync)
+            .RequireApiKey(ApiKeyRole.Player)
             .WithName("GetPlayback")
             .WithSummary("The playback's state, upstream session id and counts.");
 
         group.MapPost("/retry", RetryAsync)
+            .RequireApiKey(ApiKeyRole.Admin)
             .WithName("RetryPlayback")
             .WithSummary("Put a failed playback back to work: a new sessions call, or the rest of its replay.")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/dead-letters", GetDeadLettersAsync)
+            .RequireApiKey(ApiKeyRole.Admin)
             .WithName("GetPlaybackDeadLetters")
             .WithSummary("Events the upstream refused (400), with its status and answer; kept until the playback expires.");
 

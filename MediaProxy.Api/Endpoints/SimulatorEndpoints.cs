@@ -1,3 +1,4 @@
+using MediaProxy.Api.Security;
 using MediaProxy.Core.Upstream;
 using MediaProxy.Core.Upstream.Simulator;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +19,7 @@ public static class SimulatorEndpoints
             return app;
         }
 
-        var group = app.MapGroup("/simulator").WithTags("Simulator (demo upstream)");
+        var group = app.MapGroup("/simulator").WithTags("Simulator (demo upstream)").RequireApiKey(ApiKeyRole.Admin);
 
         group.MapGet("/sessions", (MediaCollectionSimulator simulator) => TypedResults.Ok(simulator.List()))
             .WithSummary("Sessions the simulated upstream created, with the events it received, in order.");

@@ -24,6 +24,15 @@ public static class OpenApiSetup
         {
             options.SwaggerDoc("v1", new OpenApiInfo { Title = "MediaProxy", Version = "v1", Description = Description });
             options.OperationFilter<RequestExamplesOperationFilter>();
+            // Lets Swagger UI's "Authorize" send the X-Api-Key header when keys are configured.
+            options.AddSecurityDefinition("ApiKey", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = Security.AuthOptions.HeaderName,
+                Description = "Player or admin key, when MediaProxy:Auth configures any.",
+            });
+            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] });
             var xml = Path.Combine(AppContext.BaseDirectory, "MediaProxy.Api.xml");
             if (File.Exists(xml))
             {
