@@ -61,6 +61,7 @@ public static class PlaybackEndpoints
         HttpRequest request,
         HttpResponse response,
         PlaybackService playbacks,
+        TrackingPolicy tracking,
         IOptions<ApiOptions> api,
         IOptions<PlaybackOptions> options,
         CancellationToken cancellationToken)
@@ -91,7 +92,7 @@ public static class PlaybackEndpoints
                 title: "The body is too large.", detail: $"A post may hold at most {api.Value.MaxRequestBodyBytes} bytes.");
         }
 
-        var parsed = MediaEventParser.Parse(body, options.Value.MaxEventsPerPost);
+        var parsed = MediaEventParser.Parse(body, options.Value.MaxEventsPerPost, tracking);
         if (!parsed.IsValid)
         {
             return TypedResults.ValidationProblem(parsed.Errors!, title: "The body is not a valid event or array of events.");

@@ -1,4 +1,6 @@
+using MediaProxy.Core.Media;
 using MediaProxy.Core.Playbacks;
+using Microsoft.Extensions.Options;
 using MediaProxy.Core.Upstream;
 using MediaProxy.Core.Upstream.Simulator;
 
@@ -13,6 +15,8 @@ public static class MediaProxyServiceCollectionExtensions
         services.AddValidatedOptions<PlaybackOptions>(configuration, PlaybackOptions.SectionName);
         services.AddValidatedOptions<UpstreamOptions>(configuration, UpstreamOptions.SectionName);
         services.AddValidatedOptions<SimulatorOptions>(configuration, SimulatorOptions.SectionName);
+        services.AddValidatedOptions<TrackingOptions>(configuration, TrackingOptions.SectionName);
+        services.AddSingleton(sp => new TrackingPolicy(sp.GetRequiredService<IOptions<TrackingOptions>>().Value));
 
         services.AddSingleton(TimeProvider.System);
         services.AddPlaybackStore();

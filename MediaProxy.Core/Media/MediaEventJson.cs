@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -26,6 +27,11 @@ public static class MediaEventJson
         }
 
         parameters["media.resume"] = true;
-        return node.ToJsonString();
+        return Compact(node);
     }
+
+    /// <summary>Compact JSON that keeps non-ASCII and HTML-significant characters as they were (no \u escapes).</summary>
+    public static string Compact(JsonNode node) => node.ToJsonString(CompactOptions);
+
+    private static readonly JsonSerializerOptions CompactOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

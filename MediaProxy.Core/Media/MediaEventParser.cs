@@ -21,7 +21,14 @@ public static class MediaEventParser
         AllowDuplicateProperties = false,
     };
 
-    public static MediaEventParseResult Parse(ReadOnlyMemory<byte> body, int maxEvents)
+    public static MediaEventParseResult Parse(ReadOnlyMemory<byte> body, int maxEvents) =>
+        Parse(body, maxEvents, TrackingPolicy.None);
+
+    /// <summary>
+    /// Like <see cref="Parse(ReadOnlyMemory{byte}, int)"/>, with the tracking params the proxy owns: players may
+    /// omit them from sessionStart, and the policy puts them in (or refuses differing values).
+    /// </summary>
+    public static MediaEventParseResult Parse(ReadOnlyMemory<byte> body, int maxEvents, TrackingPolicy tracking)
     {
         // The reader checks the structure, not the bytes inside strings: invalid UTF-8 would surface later, as an
         // exception while reading a value, so it is refused here first.
@@ -45,18 +52,18 @@ public static class MediaEventParser
             var root = document.RootElement;
             return root.ValueKind switch
             {
-                JsonValueKind.Object => ParseEvents([root], indexed: false),
+                JsonValueKind.Object => ParseEvents([root], indexed: false, tracking),
                 JsonValueKind.Array when root.GetArrayLength() == 0 =>
                     MediaEventParseResult.Invalid("$", "The array holds no events."),
                 JsonValueKind.Array when root.GetArrayLength() > maxEvents =>
                     MediaEventParseResult.Invalid("$", $"At most {maxEvents} events per post."),
-                JsonValueKind.Array => ParseEvents([.. root.EnumerateArray()], indexed: true),
+                JsonValueKind.Array => ParseEvents([.. root.EnumerateArray()], indexed: true, tracking),
                 _ => MediaEventParseResult.Invalid("$", "The body must be an event object or an array of events."),
             };
         }
     }
 
-    private static MediaEventParseResult ParseEvents(JsonElement[] elements, bool indexed)
+    private static MediaEventParseResult ParseEvents(JsonElement[] elements, bool indexed, TrackingPolicy tracking)
     {
         var errors = new ErrorCollector();
         var events = new List<PlaybackEvent>(elements.Length);
@@ -64,7 +71,7 @@ public static class MediaEventParser
         for (var i = 0; i < elements.Length; i++)
         {
             var prefix = indexed ? $"[{i}]." : string.Empty;
-            var eventType = MediaEventValidator.Validate(elements[i], prefix, errors);
+            var eventType = MediaEventValidator.Validate(elements[i], prefix, errors, tracking);
             if (eventType is null)
             {
                 continue;
@@ -79,7 +86,13 @@ public static class MediaEventParser
                 end = (i, eventType);
             }
 
-            events.Add(new PlaybackEvent(eventType, Compact(elements[i])));
+            var json = Compact(elements[i]);
+            if (eventType == MediaEventTypes.SessionStart && tracking.Apply(json, prefix, errors) is { } owned)
+            {
+                json = owned;
+            }
+
+            events.Add(new PlaybackEvent(eventType, json));
         }
 
         return errors.Count > 0 ? MediaEventParseResult.Invalid(errors.ToDictionary()) : new(events, null);

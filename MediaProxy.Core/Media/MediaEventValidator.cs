@@ -13,7 +13,7 @@ internal static partial class MediaEventValidator
         new(StringComparer.Ordinal) { "playerTime", "eventType", "params", "customMetadata", "qoeData" };
 
     /// <summary>Returns the event type when the event is valid, otherwise null (and the errors were added).</summary>
-    public static string? Validate(JsonElement element, string prefix, ErrorCollector errors)
+    public static string? Validate(JsonElement element, string prefix, ErrorCollector errors, TrackingPolicy tracking)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -32,7 +32,7 @@ internal static partial class MediaEventValidator
 
         var eventType = ValidateEventType(element, prefix, errors);
         ValidatePlayerTime(element, prefix, errors);
-        ValidateParams(element, eventType, prefix, errors);
+        ValidateParams(element, eventType, prefix, errors, tracking);
         ValidateCustomMetadata(element, eventType, prefix, errors);
         ValidateQoeData(element, prefix, errors);
         return errors.Count == before ? eventType : null;
@@ -86,7 +86,7 @@ internal static partial class MediaEventValidator
         }
     }
 
-    private static void ValidateParams(JsonElement element, string? eventType, string prefix, ErrorCollector errors)
+    private static void ValidateParams(JsonElement element, string? eventType, string prefix, ErrorCollector errors, TrackingPolicy tracking)
     {
         var hasParams = element.TryGetProperty("params", out var parameters);
         if (hasParams && parameters.ValueKind != JsonValueKind.Object)
@@ -121,6 +121,11 @@ internal static partial class MediaEventValidator
             var path = $"{prefix}params.{rule.Name}";
             if (!hasParams || !parameters.TryGetProperty(rule.Name, out var value))
             {
+                if (tracking.Owns(rule.Name))
+                {
+                    continue; // The proxy puts it in.
+                }
+
                 errors.Add(path, $"{rule.Name} is required for {eventType}.");
             }
             else if (!Is(value, rule.Kind))

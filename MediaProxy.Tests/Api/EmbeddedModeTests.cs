@@ -67,3 +67,39 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 }
+
+/// <summary>With tracking params in configuration, players leave them out and the upstream still gets them.</summary>
+public sealed class ProxyOwnedTrackingTests : IAsyncLifetime
+{
+    private readonly ConfiguredAppFactory _app = new(new Dictionary<string, string?>
+    {
+        ["MediaProxy:Simulator:SessionLatency"] = "00:00:00.050",
+        ["MediaProxy:Tracking:TrackingServer"] = "proxy.sc.omtrdc.net",
+        ["MediaProxy:Tracking:ReportSuite"] = "proxyrsid",
+        ["MediaProxy:Tracking:MarketingCloudOrgId"] = "PROXY@AdobeOrg",
+    });
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task PostEvents_SessionStartWithoutTrackingParams_UpstreamGetsTheConfiguredOnes()
+    {
+        var key = TestEvents.NewKey();
+        var client = new PlaybackClient(_app.CreateClient());
+        var bare = $$$"""
+            {"playerTime":{"playhead":0,"ts":1732500000000},"eventType":"sessionStart","params":{"media.id":"{{{key}}}",
+            "media.length":60,"media.contentType":"VOD","media.playerName":"p","media.channel":"c"}}
+            """;
+
+        var (status, _) = await client.PostAsync(key, bare);
+        await client.WaitForStateAsync(key, "live");
+
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        using var sessions = JsonDocument.Parse(await _app.CreateClient().GetStringAsync("/simulator/sessions"));
+        var session = Assert.Single(sessions.RootElement.EnumerateArray(), s => s.GetProperty("sessionStart").GetString()!.Contains(key, StringComparison.Ordinal));
+        using var start = JsonDocument.Parse(session.GetProperty("sessionStart").GetString()!);
+        Assert.Equal("proxyrsid", start.RootElement.GetProperty("params").GetProperty("analytics.reportSuite").GetString());
+    }
+}

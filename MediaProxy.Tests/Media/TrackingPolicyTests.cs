@@ -1,0 +1,87 @@
+using System.Text;
+using System.Text.Json;
+using MediaProxy.Core.Media;
+
+namespace MediaProxy.Tests.Media;
+
+/// <summary>Tracking params owned by the proxy: filled in, and a player's differing value refused or overridden.</summary>
+public sealed class TrackingPolicyTests
+{
+    private const string WithoutTracking = """
+        {"playerTime":{"playhead":0,"ts":1732500000000},"eventType":"sessionStart","params":{"media.id":"m","media.length":60,
+        "media.contentType":"VOD","media.playerName":"p","media.channel":"c"}}
+        """;
+
+    private static readonly TrackingOptions Owned = new()
+    {
+        TrackingServer = "proxy.sc.omtrdc.net",
+        ReportSuite = "proxyrsid",
+        MarketingCloudOrgId = "PROXY@AdobeOrg",
+        EnableSsl = true,
+    };
+
+    [Fact]
+    public void Parse_OwnedParamsOmitted_FilledInByTheProxy()
+    {
+        var result = Parse(WithoutTracking, Owned);
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors?.Keys ?? []));
+        var parameters = Params(result);
+        Assert.Equal("proxyrsid", parameters.GetProperty("analytics.reportSuite").GetString());
+        Assert.Equal("proxy.sc.omtrdc.net", parameters.GetProperty("analytics.trackingServer").GetString());
+        Assert.Equal("PROXY@AdobeOrg", parameters.GetProperty("visitor.marketingCloudOrgId").GetString());
+        Assert.True(parameters.GetProperty("analytics.enableSSL").GetBoolean());
+        Assert.Equal("m", parameters.GetProperty("media.id").GetString());
+    }
+
+    [Fact]
+    public void Parse_PlayerSendsAnotherReportSuite_RejectedNamingTheParam()
+    {
+        var result = Parse(WithoutTracking.Replace("\"media.id\"", "\"analytics.reportSuite\":\"theirs\",\"media.id\"", StringComparison.Ordinal), Owned);
+
+        Assert.False(result.IsValid);
+        Assert.Equal(["params.analytics.reportSuite"], result.Errors!.Keys);
+    }
+
+    [Fact]
+    public void Parse_PlayerSendsAnotherReportSuiteInOverrideMode_ProxyValueWins()
+    {
+        var overriding = new TrackingOptions { ReportSuite = "proxyrsid", OnMismatch = TrackingMismatch.Override };
+        var json = WithoutTracking.Replace("\"media.id\"", "\"analytics.reportSuite\":\"theirs\",\"analytics.trackingServer\":\"t\",\"visitor.marketingCloudOrgId\":\"o\",\"media.id\"", StringComparison.Ordinal);
+
+        var result = Parse(json, overriding);
+
+        Assert.True(result.IsValid);
+        Assert.Equal("proxyrsid", Params(result).GetProperty("analytics.reportSuite").GetString());
+    }
+
+    [Fact]
+    public void Parse_PlayerSendsTheSameValue_Accepted()
+    {
+        var json = WithoutTracking.Replace("\"media.id\"", "\"analytics.reportSuite\":\"proxyrsid\",\"media.id\"", StringComparison.Ordinal);
+
+        Assert.True(Parse(json, Owned).IsValid);
+    }
+
+    [Fact]
+    public void Parse_NothingOwned_TrackingParamsStillRequired()
+    {
+        var result = Parse(WithoutTracking, new TrackingOptions());
+
+        Assert.Contains("params.analytics.reportSuite", result.Errors!.Keys);
+    }
+
+    [Fact]
+    public void Parse_OtherEventTypes_LeftAsSent()
+    {
+        const string Ping = """{"playerTime":{"playhead":1,"ts":1732500001000},"eventType":"ping"}""";
+
+        Assert.Equal(Ping, Assert.Single(Parse(Ping, Owned).Events).Json);
+    }
+
+    private static MediaEventParseResult Parse(string json, TrackingOptions options) =>
+        MediaEventParser.Parse(Encoding.UTF8.GetBytes(json), 100, new TrackingPolicy(options));
+
+    private static JsonElement Params(MediaEventParseResult result) =>
+        JsonDocument.Parse(Assert.Single(result.Events).Json).RootElement.GetProperty("params").Clone();
+}
