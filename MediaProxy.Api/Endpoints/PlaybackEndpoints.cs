@@ -99,6 +99,13 @@ public static class PlaybackEndpoints
         }
 
         var result = await playbacks.AcceptAsync(playbackKey, parsed.Events, idempotencyKey, cancellationToken);
+        if (result.StoreFull)
+        {
+            response.Headers.RetryAfter = api.Value.StoreUnavailableRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No room for new playbacks.",
+                detail: "The event store is nearly full: playbacks already under way go on, new ones are refused for now.");
+        }
+
         if (result.QueueCap is { } cap)
         {
             // Nothing of the post was stored and nothing accepted before is dropped: the player retries later.

@@ -19,7 +19,7 @@ public static class MediaProxyServiceCollectionExtensions
         services.AddSingleton(sp => new TrackingPolicy(sp.GetRequiredService<IOptions<TrackingOptions>>().Value));
 
         services.AddSingleton(TimeProvider.System);
-        services.AddPlaybackStore();
+        services.AddPlaybackStore(configuration);
         services.AddMediaCollectionUpstream();
         services.AddSingleton<PlaybackMetrics>();
         services.AddSingleton<PlaybackScheduler>();

@@ -9,7 +9,7 @@ public static class StoreServiceCollectionExtensions
     /// Redis when <c>ConnectionStrings:Redis</c> is set (one multiplexer for the process), otherwise the
     /// in-memory store of the embedded demo mode. Decided when first resolved, from the final configuration.
     /// </summary>
-    public static IServiceCollection AddPlaybackStore(this IServiceCollection services)
+    public static IServiceCollection AddPlaybackStore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(sp => StoreSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<IConnectionMultiplexer>(sp => ConnectionMultiplexer.Connect(
@@ -20,9 +20,22 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IPlaybackCoordination>(sp => sp.GetRequiredService<StoreSettings>().Redis is null
             ? ActivatorUtilities.CreateInstance<InMemoryPlaybackCoordination>(sp)
             : ActivatorUtilities.CreateInstance<RedisPlaybackCoordination>(sp));
+        services.AddSingleton<StoreCapacity>();
+        services.AddOptions<StoreGuardOptions>().Bind(configuration.GetSection(StoreGuardOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<StoreSettings>().Durable
+            ? ActivatorUtilities.CreateInstance<RedisMemoryGuard>(sp)
+            : new NoMemoryGuard());
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return services;
     }
+}
+
+/// <summary>The in-memory store has no Redis memory to guard.</summary>
+internal sealed class NoMemoryGuard : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Which store this instance uses; <see cref="Redis"/> is null for the in-memory store.</summary>
@@ -46,6 +59,8 @@ public sealed record StoreSettings(ConfigurationOptions? Redis)
         // Start even when Redis is briefly down; the multiplexer keeps reconnecting and /health/ready says so.
         options.AbortOnConnectFail = false;
         options.ClientName ??= "mediaproxy";
+        // INFO (read by the memory guard) counts as an admin command for StackExchange.Redis; nothing else is used.
+        options.AllowAdmin = true;
         return new StoreSettings(options);
     }
 }

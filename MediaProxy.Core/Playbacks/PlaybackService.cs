@@ -40,6 +40,8 @@ public sealed partial class PlaybackService(
         {
             case AcceptOutcome.Ended:
                 return new AcceptResult(false, 0, decision.State);
+            case AcceptOutcome.StoreFull:
+                return new AcceptResult(false, 0, decision.State, StoreFull: true);
             case AcceptOutcome.QueueFull:
                 LogQueueFull(logger, PlaybackKey.ForLog(playbackKey), decision.PreviouslyAccepted);
                 return new AcceptResult(false, 0, decision.State, QueueCap: decision.PreviouslyAccepted);
@@ -175,4 +177,5 @@ public sealed partial class PlaybackService(
 /// <paramref name="Replayed"/>: a repeat of an Idempotency-Key, answered as the first time and not stored again.
 /// </summary>
 /// <paramref name="QueueCap"/>: set when the post was refused because the playback's queue is full.
-public sealed record AcceptResult(bool Accepted, int Count, PlaybackState State, bool Replayed = false, int? QueueCap = null);
+/// <paramref name="StoreFull"/>: refused because the store is nearly full and the playback would be new.
+public sealed record AcceptResult(bool Accepted, int Count, PlaybackState State, bool Replayed = false, int? QueueCap = null, bool StoreFull = false);

@@ -38,4 +38,7 @@ public enum AcceptOutcome
 
     /// <summary>Storing the post would pass the playback's queue cap: nothing was stored (all or nothing).</summary>
     QueueFull,
+
+    /// <summary>The store is nearly full and this would be a new playback: nothing was stored; existing ones go on.</summary>
+    StoreFull,
 }

@@ -9,7 +9,7 @@ namespace MediaProxy.Core.Queue;
 /// <see cref="IPlaybackStore"/> on Redis: one script call (one round trip) per operation. The key layout is
 /// documented in <see cref="RedisKeys"/> and the scripts in <see cref="RedisScripts"/>.
 /// </summary>
-public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<PlaybackOptions> options) : IPlaybackStore
+public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<PlaybackOptions> options, StoreCapacity capacity) : IPlaybackStore
 {
     private readonly RedisValue _ttlSeconds = (long)Math.Ceiling(options.Value.Ttl.TotalSeconds);
     private readonly long _idempotencyMs = (long)options.Value.IdempotencyWindow.TotalMilliseconds;
@@ -18,12 +18,13 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
 
     public async Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        const int Fixed = 4;
+        const int Fixed = 5;
         var args = new RedisValue[Fixed + (events.Count * 2)];
         args[0] = _ttlSeconds;
         args[1] = idempotencyKey is null ? 0 : _idempotencyMs;
         args[2] = options.Value.MaxQueuedEvents;
         args[3] = options.Value.MaxHeldEvents;
+        args[4] = capacity.RefuseNewPlaybacks ? "1" : "0";
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
@@ -43,6 +44,7 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
             "ended" => AcceptOutcome.Ended,
             "duplicate" => AcceptOutcome.Duplicate,
             "full" => AcceptOutcome.QueueFull,
+            "busy" => AcceptOutcome.StoreFull,
             _ => AcceptOutcome.Stored,
         };
         var sessionId = (string?)result[3];

@@ -13,17 +13,21 @@ internal static class RedisScripts
 
     /// <summary>
     /// KEYS: meta, queue, idempotency record, dead letters (their TTL follows the playback's).
-    /// ARGV: ttl, idempotency TTL in ms (0: no Idempotency-Key), queue cap, cap before any sessionStart, then
-    /// (kind, json) pairs with kind 's' sessionStart, 'e' end, 'n' other.
-    /// Returns {outcome, state, startNeeded, sid, previously accepted}; outcome is stored | forward | ended |
-    /// duplicate | full. The forward-or-enqueue decision is taken here, atomically with the replayer's pops, so a
+    /// ARGV: ttl, idempotency TTL in ms (0: no Idempotency-Key), queue cap, cap before any sessionStart, refuse new
+    /// playbacks ('1' when the store is nearly full), then (kind, json) pairs with kind 's' sessionStart, 'e' end,
+    /// 'n' other. Returns {outcome, state, startNeeded, sid, previously accepted}; outcome is stored | forward |
+    /// ended | duplicate | full | busy. The forward-or-enqueue decision is taken here, atomically with the replayer's pops, so a
     /// new event never overtakes a queued one. A repeated Idempotency-Key is answered from its record before
     /// anything else (even after the post that ended the playback). Nothing is written before the cap check, so
     /// a refused post leaves no trace.
     /// </summary>
     public const string Accept = """
         local meta, queue, idem, dead = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-        local state = redis.call('HGET', meta, 'state') or 'awaitingSessionStart'
+        local state = redis.call('HGET', meta, 'state')
+        if not state then
+          if ARGV[5] == '1' then return {'busy', 'awaitingSessionStart', 0, '', 0} end
+          state = 'awaitingSessionStart'
+        end
         local idemTtl = tonumber(ARGV[2])
         if idemTtl > 0 then
           local previous = redis.call('GET', idem)
@@ -36,7 +40,7 @@ internal static class RedisScripts
         local start = nil
         local bodies = {}
         local ending = false
-        for i = 5, #ARGV, 2 do
+        for i = 6, #ARGV, 2 do
           local kind, body = ARGV[i], ARGV[i + 1]
           if kind == 's' then
             if not hasStart and not start then start = body end
@@ -66,7 +70,7 @@ internal static class RedisScripts
           redis.call('RPUSH', queue, unpack(bodies))
         end
         redis.call('HSET', meta, 'state', state)
-        if idemTtl > 0 then redis.call('SET', idem, (#ARGV - 4) / 2, 'PX', idemTtl) end
+        if idemTtl > 0 then redis.call('SET', idem, (#ARGV - 5) / 2, 'PX', idemTtl) end
         redis.call('EXPIRE', meta, ARGV[1])
         redis.call('EXPIRE', queue, ARGV[1])
         redis.call('EXPIRE', dead, ARGV[1])

@@ -55,15 +55,16 @@ public abstract class PlaybackCoordinationContractTests
         Assert.False(await Coordination.RenewLeaseAsync(Key, "a", LeaseTtl, None));
     }
 
+    // Due times are an hour ahead and read with a future "now": live instances sharing the test Redis sweep what
+    // is due now (and rightly clear entries of unknown playbacks), so only future entries are this test's alone.
     [Fact]
-    public async Task DuePendingAsync_MarkedDueNowAndLater_OnlyTheDueOne()
+    public async Task DuePendingAsync_MarkedDueSoonerAndLater_OnlyTheDueOne()
     {
-        var now = DateTimeOffset.UtcNow;
         var later = Guid.NewGuid().ToString("N");
-        await Coordination.MarkPendingAsync(Key, now.AddSeconds(-1), None);
-        await Coordination.MarkPendingAsync(later, now.AddHours(1), None);
+        await Coordination.MarkPendingAsync(Key, InAnHour, None);
+        await Coordination.MarkPendingAsync(later, InAnHour.AddHours(2), None);
 
-        var due = await Coordination.DuePendingAsync(now, 10_000, None);
+        var due = await Coordination.DuePendingAsync(InAnHour.AddHours(1), 10_000, None);
 
         Assert.Contains(Key, due);
         Assert.DoesNotContain(later, due);
@@ -72,26 +73,26 @@ public abstract class PlaybackCoordinationContractTests
     [Fact]
     public async Task ClearPendingAsync_ScoreUnchanged_Removed()
     {
-        var now = DateTimeOffset.UtcNow;
-        var score = await Coordination.MarkPendingAsync(Key, now.AddSeconds(-1), None);
+        var score = await Coordination.MarkPendingAsync(Key, InAnHour, None);
 
         await Coordination.ClearPendingAsync(Key, score, None);
 
-        Assert.DoesNotContain(Key, await Coordination.DuePendingAsync(now, 10_000, None));
+        Assert.DoesNotContain(Key, await Coordination.DuePendingAsync(InAnHour.AddHours(1), 10_000, None));
     }
 
     [Fact]
     public async Task ClearPendingAsync_MarkedAgainMeanwhile_Kept()
     {
-        var now = DateTimeOffset.UtcNow;
-        var claimed = await Coordination.MarkPendingAsync(Key, now.AddSeconds(-2), None);
-        await Coordination.MarkPendingAsync(Key, now.AddSeconds(-1), None);
+        var claimed = await Coordination.MarkPendingAsync(Key, InAnHour, None);
+        await Coordination.MarkPendingAsync(Key, InAnHour.AddSeconds(1), None);
 
         await Coordination.ClearPendingAsync(Key, claimed, None);
 
         // New work marked while the first owner finished must not be wiped out: it stays due for someone.
-        Assert.Contains(Key, await Coordination.DuePendingAsync(now, 10_000, None));
+        Assert.Contains(Key, await Coordination.DuePendingAsync(InAnHour.AddHours(1), 10_000, None));
     }
+
+    private static DateTimeOffset InAnHour => DateTimeOffset.UtcNow.AddHours(1);
 }
 
 public sealed class RedisPlaybackCoordinationTests : PlaybackCoordinationContractTests, IAsyncLifetime

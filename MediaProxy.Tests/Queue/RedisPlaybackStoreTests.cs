@@ -18,7 +18,7 @@ public sealed class RedisPlaybackStoreTests : PlaybackStoreContractTests, IAsync
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.GetMultiplexerAsync();
-        _store = new RedisPlaybackStore(_redis, Options.Create(new PlaybackOptions { Ttl = Ttl }));
+        _store = new RedisPlaybackStore(_redis, Options.Create(new PlaybackOptions { Ttl = Ttl }), new StoreCapacity());
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
