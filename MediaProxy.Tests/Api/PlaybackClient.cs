@@ -19,6 +19,14 @@ internal sealed class PlaybackClient(HttpClient http)
     public Task<HttpResponseMessage> PostWithIdempotencyKeyAsync(string playbackKey, string json, string idempotencyKey) =>
         SendAsync(playbackKey, json, "application/json", idempotencyKey);
 
+    /// <summary>The playback's dead-letter records.</summary>
+    public async Task<IReadOnlyList<JsonElement>> GetDeadLettersAsync(string playbackKey)
+    {
+        using var response = await http.GetAsync($"/v1/playbacks/{playbackKey}/dead-letters");
+        response.EnsureSuccessStatusCode();
+        return [.. (await ReadAsync(response)).GetProperty("deadLetters").EnumerateArray()];
+    }
+
     public async Task<(HttpStatusCode Status, JsonElement Body)> RetryAsync(string playbackKey)
     {
         using var response = await http.PostAsync($"/v1/playbacks/{playbackKey}/retry", content: null);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using MediaProxy.Tests.Infrastructure;
 
 namespace MediaProxy.Tests.Api;
@@ -86,8 +85,7 @@ public sealed class PlaybackFaultTests(AppFixture fixture) : IClassFixture<AppFi
         var session = Assert.Single(App.Upstream.SessionsForMedia(key));
         Assert.Equal([1, 3], App.Upstream.SequenceOf(session.Id));
 
-        using var response = await App.CreateClient().GetAsync($"/v1/playbacks/{key}/dead-letters");
-        var deadLetter = Assert.Single(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("deadLetters").EnumerateArray());
+        var deadLetter = Assert.Single(await client.GetDeadLettersAsync(key));
         Assert.Equal(400, deadLetter.GetProperty("status").GetInt32());
         Assert.Equal(marker, deadLetter.GetProperty("event").GetProperty("params").GetProperty("test.marker").GetString());
     }

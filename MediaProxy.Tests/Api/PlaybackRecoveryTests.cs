@@ -122,8 +122,7 @@ public sealed class PlaybackRecoveryTests(AppFixture fixture) : IClassFixture<Ap
         Assert.Equal((2L, 1L), (live.Forwarded, live.DeadLettered));
         var session = Assert.Single(App.Upstream.SessionsForMedia(key));
         Assert.Equal([1, 3], App.Upstream.SequenceOf(session.Id));
-        using var response = await App.CreateClient().GetAsync($"/v1/playbacks/{key}/dead-letters");
-        var deadLetter = Assert.Single(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("deadLetters").EnumerateArray());
+        var deadLetter = Assert.Single(await client.GetDeadLettersAsync(key));
         Assert.Equal(503, deadLetter.GetProperty("status").GetInt32());
     }
 }
