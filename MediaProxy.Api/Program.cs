@@ -24,6 +24,7 @@ app.UseMediaProxyOpenApi();
 app.MapPlaybackEndpoints();
 app.MapSimulatorEndpoints();
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 
 app.Run();
 

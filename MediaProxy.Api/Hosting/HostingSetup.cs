@@ -14,12 +14,6 @@ public static class HostingSetup
             kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes;
             kestrel.AddServerHeader = false;
         });
-        builder.Logging.AddSimpleConsole(options =>
-        {
-            options.SingleLine = true;
-            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            options.UseUtcTimestamp = true;
-        });
-        return builder;
+        return builder.AddMediaProxyTelemetry();
     }
 }

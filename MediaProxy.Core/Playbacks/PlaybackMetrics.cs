@@ -15,6 +15,7 @@ public sealed class PlaybackMetrics
     private readonly Counter<long> _deadLettered;
     private readonly Counter<long> _sessionsCreated;
     private readonly Counter<long> _sessionsFailed;
+    private readonly Histogram<double> _sessionsDuration;
 
     public PlaybackMetrics(IMeterFactory meterFactory)
     {
@@ -24,6 +25,7 @@ public sealed class PlaybackMetrics
         _deadLettered = meter.CreateCounter<long>("mediaproxy.events.dead_lettered", "{event}", "Events moved to a dead-letter list.");
         _sessionsCreated = meter.CreateCounter<long>("mediaproxy.sessions.created", "{session}", "Upstream sessions created (201).");
         _sessionsFailed = meter.CreateCounter<long>("mediaproxy.sessions.failed", "{playback}", "Playbacks whose sessions call failed for good.");
+        _sessionsDuration = meter.CreateHistogram<double>("mediaproxy.sessions.duration", "s", "Duration of upstream sessions calls (the wait MediaProxy hides), by outcome.");
     }
 
     public void Accepted(int count) => _accepted.Add(count);
@@ -35,4 +37,7 @@ public sealed class PlaybackMetrics
     public void SessionCreated() => _sessionsCreated.Add(1);
 
     public void SessionFailed() => _sessionsFailed.Add(1);
+
+    public void SessionCallTook(TimeSpan elapsed, string outcome) =>
+        _sessionsDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
 }

@@ -75,6 +75,7 @@ public sealed partial class PlaybackReplayer(
         var body = playback.Resume ? MediaEventJson.WithResume(playback.SessionStartJson) : playback.SessionStartJson;
         var started = timeProvider.GetTimestamp();
         var result = await upstream.StartSessionAsync(body, cancellationToken);
+        metrics.SessionCallTook(timeProvider.GetElapsedTime(started), result.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "error");
         switch (result.Outcome)
         {
             case UpstreamOutcome.Accepted:

@@ -103,3 +103,34 @@ public sealed class ProxyOwnedTrackingTests : IAsyncLifetime
         Assert.Equal("proxyrsid", start.RootElement.GetProperty("params").GetProperty("analytics.reportSuite").GetString());
     }
 }
+
+/// <summary>Operators scrape /metrics: after a playback, the proxy's own instruments are there.</summary>
+public sealed class MetricsEndpointTests : IAsyncLifetime
+{
+    private readonly ConfiguredAppFactory _app = new(new Dictionary<string, string?> { ["MediaProxy:Simulator:SessionLatency"] = "00:00:00.050" });
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Metrics_AfterAPlayback_ExposesAcceptedForwardedAndSessionsInstruments()
+    {
+        var key = TestEvents.NewKey();
+        var client = new PlaybackClient(_app.CreateClient());
+        await client.PostAsync(key, TestEvents.SessionStart(key));
+        await client.PostAsync(key, TestEvents.Ping(1));
+        await client.WaitForStateAsync(key, "live");
+
+        string metrics = string.Empty;
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            metrics = await _app.CreateClient().GetStringAsync("/metrics");
+            return metrics.Contains("mediaproxy_events_forwarded", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(30), () => metrics);
+
+        Assert.Contains("mediaproxy_events_accepted", metrics, StringComparison.Ordinal);
+        Assert.Contains("mediaproxy_sessions_created", metrics, StringComparison.Ordinal);
+        Assert.Contains("mediaproxy_sessions_duration", metrics, StringComparison.Ordinal);
+    }
+}

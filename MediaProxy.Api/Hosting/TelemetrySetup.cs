@@ -1,0 +1,71 @@
+using MediaProxy.Core.Playbacks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace MediaProxy.Api.Hosting;
+
+public static class TelemetrySetup
+{
+    /// <summary>
+    /// OpenTelemetry: the <c>MediaProxy</c> meter, ASP.NET Core and HttpClient metrics and traces; scraped at
+    /// <c>/metrics</c> (Prometheus) and exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// </summary>
+    public static WebApplicationBuilder AddMediaProxyTelemetry(this WebApplicationBuilder builder)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("mediaproxy"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(PlaybackMetrics.MeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddPrometheusExporter();
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal))
+                    .AddHttpClientInstrumentation();
+                if (otlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
+
+        // Structured logs: one JSON object per line in Production, readable single lines elsewhere.
+        builder.Logging.ClearProviders();
+        if (builder.Environment.IsProduction())
+        {
+            builder.Logging.AddJsonConsole(options =>
+            {
+                options.IncludeScopes = true;
+                options.UseUtcTimestamp = true;
+                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.IncludeScopes = true;
+                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                options.UseUtcTimestamp = true;
+            });
+        }
+
+        return builder;
+    }
+
+    /// <summary>The Prometheus scraping endpoint at /metrics.</summary>
+    public static WebApplication MapMetricsEndpoint(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+}
