@@ -21,6 +21,7 @@ public sealed class FakeUpstream : IAsyncDisposable
     private readonly RequestRules _sessionFailures = new();
     private readonly RequestRules _eventFailures = new();
     private readonly RequestRules _sessionDelays = new();
+    private readonly RequestRules _eventDelays = new();
     private WebApplication _app = null!;
     private long _latencyTicks;
 
@@ -66,6 +67,10 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>Every sessions call whose body matches takes <paramref name="latency"/> instead of <see cref="SessionLatency"/>.</summary>
     public void DelaySessions(Func<string, bool> match, TimeSpan latency) =>
         _sessionDelays.Add(match, int.MaxValue, StatusCodes.Status201Created, latency);
+
+    /// <summary>Every event post whose body matches takes <paramref name="latency"/> before its answer.</summary>
+    public void DelayEvents(Func<string, bool> match, TimeSpan latency) =>
+        _eventDelays.Add(match, int.MaxValue, StatusCodes.Status204NoContent, latency);
 
     /// <summary>The upstream forgets the session: its later events answer 410 Gone.</summary>
     public void ExpireSession(string sessionId) => _expired[sessionId] = true;
@@ -128,6 +133,11 @@ public sealed class FakeUpstream : IAsyncDisposable
     {
         var body = await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted);
         var sid = (string)context.Request.RouteValues["sid"]!;
+        if (_eventDelays.Find(body) is { } slow)
+        {
+            await Task.Delay(slow.Delay, _app.Lifetime.ApplicationStopping);
+        }
+
         if (!_byId.TryGetValue(sid, out var session))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
