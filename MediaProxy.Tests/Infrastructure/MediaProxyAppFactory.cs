@@ -47,7 +47,7 @@ public sealed class MediaProxyAppFactory : WebApplicationFactory<Program>
             ["MediaProxy:Playbacks:RetryMaxDelay"] = "00:00:01",
             ["MediaProxy:Playbacks:DirectForwardTimeout"] = "00:00:01",
             ["MediaProxy:Playbacks:SessionStartMaxRounds"] = "3",
-            ["MediaProxy:Playbacks:MaxDeliveryRounds"] = "3",
+            ["MediaProxy:Playbacks:MaxDeliveryRounds"] = "5",
             // Thousands of posts from one in-process "client": limits have specs of their own (ExposureTests).
             ["MediaProxy:RateLimits:Enabled"] = "false",
         }));

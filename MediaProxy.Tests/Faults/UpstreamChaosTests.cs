@@ -1,0 +1,74 @@
+using System.Net;
+using MediaProxy.Tests.Api;
+using MediaProxy.Tests.Infrastructure;
+
+namespace MediaProxy.Tests.Faults;
+
+/// <summary>
+/// An upstream that fails often: 20% of event posts answer 503, 5% answer 429 with Retry-After, 30% of sessions
+/// calls answer 503. Through two instances, every playback still gets one session and all its events in order.
+/// </summary>
+public sealed class UpstreamChaosTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
+{
+    private const int Seed = 20261125;
+    private readonly Random _random = new(Seed);
+    private ConfiguredAppFactory _second = null!;
+
+    private MediaProxyAppFactory App => fixture.App;
+
+    public Task InitializeAsync()
+    {
+        _second = new ConfiguredAppFactory(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = App.Redis,
+            ["MediaProxy:Upstream:BaseUrl"] = App.Upstream.BaseUrl,
+            ["MediaProxy:Upstream:RetryDelay"] = "00:00:00.020",
+            ["MediaProxy:Playbacks:RetryBaseDelay"] = "00:00:00.100",
+            ["MediaProxy:Playbacks:RetryMaxDelay"] = "00:00:01",
+            ["MediaProxy:RateLimits:Enabled"] = "false",
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _second.DisposeAsync();
+
+    [Fact]
+    public async Task PostEvents_UpstreamFailingOften_EveryPlaybackDeliveredOnceInOrder()
+    {
+        var marker = TestEvents.NewKey();
+        bool Mine(string body) => body.Contains(marker, StringComparison.Ordinal);
+        App.Upstream.FailNextSessionCalls(body => Mine(body) && Roll(0.30), int.MaxValue, 503);
+        App.Upstream.FailNextEvents(body => Mine(body) && Roll(0.05), int.MaxValue, 429, retryAfter: TimeSpan.FromSeconds(1));
+        App.Upstream.FailNextEvents(body => Mine(body) && Roll(0.20), int.MaxValue, 503);
+        var keys = Enumerable.Range(0, 20).Select(_ => TestEvents.NewKey()).ToList();
+        var clients = new[] { new PlaybackClient(App.CreateClient()), new PlaybackClient(_second.CreateClient()) };
+
+        await Task.WhenAll(keys.Select((key, i) => Task.Run(async () =>
+        {
+            var client = clients[i % 2];
+            Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(key, TestEvents.SessionStart(key).Replace("tests", marker, StringComparison.Ordinal))).Status);
+            for (var seq = 1; seq <= 30; seq++)
+            {
+                var (status, body) = await clients[(i + seq) % 2].PostAsync(key, TestEvents.Event("ping", seq, marker));
+                Assert.True(status == HttpStatusCode.Accepted, $"seed {Seed}: {(int)status} {body}");
+            }
+        })));
+
+        foreach (var key in keys)
+        {
+            await clients[0].WaitForStateAsync(key, "live");
+            var session = Assert.Single(App.Upstream.SessionsForMedia(key));
+            var received = App.Upstream.SequenceOf(session.Id);
+            // A 503 from the fake is never a delivery, so nothing may be doubled here.
+            Assert.True(received.SequenceEqual(Enumerable.Range(1, 30)), $"seed {Seed}, {key}: [{string.Join(",", received)}]");
+        }
+    }
+
+    private bool Roll(double probability)
+    {
+        lock (_random)
+        {
+            return _random.NextDouble() < probability;
+        }
+    }
+}
