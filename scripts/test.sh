@@ -17,7 +17,7 @@ cleanup() {
   fi
   if [[ -n "$redis_log" ]]; then rm -f "$redis_log"; fi
 }
-trap cleanup EXIT
+trap 'cleanup; stop_cluster' EXIT
 
 as_root() {
   if [[ "$(id -u)" -eq 0 ]]; then "$@"; else sudo "$@"; fi
@@ -66,6 +66,61 @@ start_redis() {
   exit 1
 }
 
+cluster_pids=()
+cluster_dir=""
+cluster_endpoints=""
+
+stop_cluster() {
+  local pid
+  for pid in "${cluster_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${cluster_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ -n "$cluster_dir" ]]; then rm -rf "$cluster_dir"; fi
+}
+
+# A port for a cluster node: its cluster bus listens on port + 10000, so both must be free and below 65536.
+free_cluster_port() {
+  python3 -c '
+import random, socket
+for _ in range(200):
+    port = random.randint(20000, 45000)
+    try:
+        for p in (port, port + 10000):
+            s = socket.socket(); s.bind(("127.0.0.1", p)); s.close()
+        print(port); break
+    except OSError:
+        pass
+'
+}
+
+# A local 3-master Redis Cluster: every Lua script must touch one hash slot, or it fails with CROSSSLOT here.
+start_cluster() {
+  cluster_dir="$(mktemp -d)"
+  local ports=() port
+  for _ in 1 2 3; do
+    port="$(free_cluster_port)"
+    ports+=("$port")
+    redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "nodes-$port.conf" \
+      --dir "$cluster_dir" --save '' --appendonly no --daemonize no >"$cluster_dir/redis-$port.log" 2>&1 &
+    cluster_pids+=($!)
+  done
+  for port in "${ports[@]}"; do
+    for _ in $(seq 1 100); do
+      [[ "$(redis-cli -p "$port" ping 2>/dev/null || true)" == "PONG" ]] && break
+      sleep 0.1
+    done
+  done
+  redis-cli --cluster create "${ports[@]/#/127.0.0.1:}" --cluster-replicas 0 --cluster-yes >"$cluster_dir/create.log" 2>&1
+  for port in "${ports[@]}"; do
+    for _ in $(seq 1 100); do
+      redis-cli -p "$port" cluster info 2>/dev/null | grep -q 'cluster_state:ok' && break
+      sleep 0.1
+    done
+  done
+  # Set here, not echoed: a $(...) subshell would lose the node pids that stop_cluster needs.
+  cluster_endpoints="$(printf '127.0.0.1:%s,' "${ports[@]}")"
+  cluster_endpoints="${cluster_endpoints%,}"
+}
+
 # Sums the outcomes of every test result in the TRX files: "passed failed skipped".
 count_results() {
   if command -v python3 >/dev/null 2>&1; then
@@ -97,9 +152,12 @@ PY
   fi
 }
 
+cluster_step=1
 if [[ -z "${MEDIAPROXY_TEST_REDIS:-}" ]]; then
   start_redis
 else
+  # The caller chose the Redis: run against that one only.
+  cluster_step=0
   echo "Using the Redis at MEDIAPROXY_TEST_REDIS=$MEDIAPROXY_TEST_REDIS"
 fi
 
@@ -111,6 +169,20 @@ set +e
 dotnet test MediaProxy.sln -c Release --logger "trx;LogFileName=mediaproxy-$run_id.trx" --results-directory "$results_dir" "$@"
 test_status=$?
 set -e
+
+# The Redis-facing specs once more, on a Redis Cluster (skip with MEDIAPROXY_SKIP_CLUSTER=1).
+if [[ "$cluster_step" -eq 1 && "${MEDIAPROXY_SKIP_CLUSTER:-0}" != "1" && $# -eq 0 ]] && command -v python3 >/dev/null; then
+  start_cluster
+  echo "Redis Cluster on $cluster_endpoints: running the Redis-facing specs again"
+  set +e
+  MEDIAPROXY_TEST_REDIS="$cluster_endpoints" dotnet test MediaProxy.sln -c Release --no-build \
+    --logger "trx;LogFileName=mediaproxy-$run_id-cluster.trx" --results-directory "$results_dir" \
+    --filter "(FullyQualifiedName~MediaProxy.Tests.Queue|FullyQualifiedName~MediaProxy.Tests.Api)&FullyQualifiedName!~MultiInstance&FullyQualifiedName!~StoreGuard"
+  cluster_status=$?
+  set -e
+  stop_cluster
+  if [[ "$cluster_status" -ne 0 ]]; then test_status=$cluster_status; fi
+fi
 
 shopt -s nullglob
 trx_files=("$results_dir"/*.trx)

@@ -79,7 +79,7 @@ public sealed partial class PlaybackReplayer(
         switch (result.Outcome)
         {
             case UpstreamOutcome.Accepted:
-                var state = await store.SessionCreatedAsync(playbackKey, result.SessionId!, cancellationToken);
+                var state = await RecordSessionAsync(playbackKey, result.SessionId!, cancellationToken);
                 metrics.SessionCreated();
                 LogSessionCreated(logger, key, result.SessionId!, timeProvider.GetElapsedTime(started).TotalMilliseconds, playback.Queued, state.ToWire());
                 _failures.TryRemove(playbackKey, out _);
@@ -107,6 +107,26 @@ public sealed partial class PlaybackReplayer(
 
                 await store.RecordErrorAsync(playbackKey, $"Sessions call failed ({failures}×): {result.Detail}", fail: giveUp, cancellationToken);
                 return giveUp ? Step.Stop : Step.Retry;
+        }
+    }
+
+    /// <summary>
+    /// Stores the new session id, retrying a failed write a few times: the upstream session exists now, and
+    /// giving up here would mean another sessions call later, i.e. a duplicate session upstream.
+    /// </summary>
+    private async Task<PlaybackState> RecordSessionAsync(string playbackKey, string sessionId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await store.SessionCreatedAsync(playbackKey, sessionId, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && attempt < 5)
+            {
+                LogRecordSessionFailed(logger, PlaybackKey.ForLog(playbackKey), sessionId, attempt, ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), timeProvider, cancellationToken);
+            }
         }
     }
 
@@ -170,6 +190,9 @@ public sealed partial class PlaybackReplayer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: upstream session {SessionId} created in {ElapsedMs:F0} ms; {Queued} event(s) queued, now {State}")]
     private static partial void LogSessionCreated(ILogger logger, string playbackKey, string sessionId, double elapsedMs, long queued, string state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: storing session id {SessionId} failed (attempt {Attempt}): {Reason}; trying again")]
+    private static partial void LogRecordSessionFailed(ILogger logger, string playbackKey, string sessionId, int attempt, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Playback {PlaybackKey}: the upstream refused the sessionStart ({Reason}); playback failed")]
     private static partial void LogSessionRefused(ILogger logger, string playbackKey, string reason);

@@ -6,23 +6,32 @@ namespace MediaProxy.Tests.Api;
 /// <summary>Two proxy instances on one Redis and one upstream, as sidecars scale out.</summary>
 public sealed class MultiInstanceTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
 {
+    private const int Database = 1;
+    private string _redis = null!;
+    private ConfiguredAppFactory _first = null!;
     private ConfiguredAppFactory _second = null!;
 
-    private MediaProxyAppFactory First => fixture.App;
+    /// <summary>The shared app: its fake upstream is the one every instance here talks to.</summary>
+    private MediaProxyAppFactory Shared => fixture.App;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        _second = SecondInstance();
-        return Task.CompletedTask;
+        _redis = await RedisServer.GetConnectionStringAsync(Database);
+        _first = Instance();
+        _second = Instance();
     }
 
-    public async Task DisposeAsync() => await _second.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _first.DisposeAsync();
+        await _second.DisposeAsync();
+    }
 
     [Fact]
     public async Task PostEvents_SameSessionStartToBothInstances_OneUpstreamSessionAllEventsInOrder()
     {
         var key = TestEvents.NewKey();
-        var (one, two) = (new PlaybackClient(First.CreateClient()), new PlaybackClient(_second.CreateClient()));
+        var (one, two) = (new PlaybackClient(_first.CreateClient()), new PlaybackClient(_second.CreateClient()));
 
         var starts = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => (i % 2 == 0 ? one : two).PostAsync(key, TestEvents.SessionStart(key))));
         for (var seq = 1; seq <= 10; seq++)
@@ -33,41 +42,41 @@ public sealed class MultiInstanceTests(AppFixture fixture) : IClassFixture<AppFi
 
         Assert.All(starts, s => Assert.Equal(HttpStatusCode.Accepted, s.Status));
         await one.WaitForStateAsync(key, "live");
-        var session = Assert.Single(First.Upstream.SessionsForMedia(key));
-        Assert.Equal(Enumerable.Range(1, 10), First.Upstream.SequenceOf(session.Id));
+        var session = Assert.Single(Shared.Upstream.SessionsForMedia(key));
+        Assert.Equal(Enumerable.Range(1, 10), Shared.Upstream.SequenceOf(session.Id));
     }
 
     [Fact]
     public async Task Shutdown_InstanceStoppedDuringSessionsCall_OtherInstanceFinishesThePlayback()
     {
         var key = TestEvents.NewKey();
-        First.Upstream.DelaySessions(body => body.Contains(key, StringComparison.Ordinal), TimeSpan.FromSeconds(2));
-        var leaving = SecondInstance();
+        Shared.Upstream.DelaySessions(body => body.Contains(key, StringComparison.Ordinal), TimeSpan.FromSeconds(2));
+        var leaving = Instance(drain: TimeSpan.Zero);
         var client = new PlaybackClient(leaving.CreateClient());
         await client.PostAsync(key, TestEvents.SessionStart(key));
         await client.PostAsync(key, TestEvents.Array([TestEvents.Ping(1), TestEvents.Ping(2)]));
 
         // Graceful stop while its sessions call is in flight: it hands the playback back.
         await leaving.DisposeAsync();
-        var staying = new PlaybackClient(First.CreateClient());
+        var staying = new PlaybackClient(_first.CreateClient());
         Assert.Equal(HttpStatusCode.Accepted, (await staying.PostAsync(key, TestEvents.Ping(3))).Status);
 
         await staying.WaitForStateAsync(key, "live");
         // The abandoned call may still have created a session upstream: an orphan with no events, nothing more.
-        var sessions = First.Upstream.SessionsForMedia(key);
+        var sessions = Shared.Upstream.SessionsForMedia(key);
         Assert.InRange(sessions.Count, 1, 2);
-        var withEvents = Assert.Single(sessions, s => First.Upstream.RawEventsOf(s.Id).Count > 0);
-        Assert.Equal([1, 2, 3], First.Upstream.SequenceOf(withEvents.Id));
+        var withEvents = Assert.Single(sessions, s => Shared.Upstream.RawEventsOf(s.Id).Count > 0);
+        Assert.Equal([1, 2, 3], Shared.Upstream.SequenceOf(withEvents.Id));
     }
 
-    private ConfiguredAppFactory SecondInstance() => new(new Dictionary<string, string?>
+    private ConfiguredAppFactory Instance(TimeSpan? drain = null) => new(new Dictionary<string, string?>
     {
-        ["ConnectionStrings:Redis"] = First.Redis,
-        ["MediaProxy:Upstream:BaseUrl"] = First.Upstream.BaseUrl,
+        ["ConnectionStrings:Redis"] = _redis,
+        ["MediaProxy:Upstream:BaseUrl"] = Shared.Upstream.BaseUrl,
         ["MediaProxy:Upstream:RetryDelay"] = "00:00:00.020",
-        ["MediaProxy:Playbacks:LeaseTtl"] = "00:00:01",
+        ["MediaProxy:Playbacks:LeaseTtl"] = "00:00:03",
         ["MediaProxy:Playbacks:RecoveryInterval"] = "00:00:00.200",
-        ["MediaProxy:Playbacks:ShutdownDrainTimeout"] = "00:00:00",
+        ["MediaProxy:Playbacks:ShutdownDrainTimeout"] = (drain ?? TimeSpan.FromSeconds(5)).ToString("c", System.Globalization.CultureInfo.InvariantCulture),
         ["MediaProxy:RateLimits:Enabled"] = "false",
     });
 }

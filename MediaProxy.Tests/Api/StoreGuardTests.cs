@@ -11,7 +11,7 @@ public sealed class StoreGuardTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var redis = await RedisServer.GetConnectionStringAsync();
+        var redis = await RedisServer.GetConnectionStringAsync(database: 3);
         // Instances on one Redis share its pending work, so they must share the upstream too: the shared fake.
         var upstream = (await MediaProxyAppFactory.GetSharedAsync()).Upstream.BaseUrl;
         _open = new ConfiguredAppFactory(new Dictionary<string, string?>

@@ -12,25 +12,24 @@ public sealed class UpstreamChaosTests(AppFixture fixture) : IClassFixture<AppFi
 {
     private const int Seed = 20261125;
     private readonly Random _random = new(Seed);
+    private ConfiguredAppFactory _first = null!;
     private ConfiguredAppFactory _second = null!;
 
+    /// <summary>The shared app: its fake upstream (and its failure rules) serve both instances here.</summary>
     private MediaProxyAppFactory App => fixture.App;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        _second = new ConfiguredAppFactory(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Redis"] = App.Redis,
-            ["MediaProxy:Upstream:BaseUrl"] = App.Upstream.BaseUrl,
-            ["MediaProxy:Upstream:RetryDelay"] = "00:00:00.020",
-            ["MediaProxy:Playbacks:RetryBaseDelay"] = "00:00:00.100",
-            ["MediaProxy:Playbacks:RetryMaxDelay"] = "00:00:01",
-            ["MediaProxy:RateLimits:Enabled"] = "false",
-        });
-        return Task.CompletedTask;
+        var redis = await RedisServer.GetConnectionStringAsync(database: 2);
+        _first = Instance(redis);
+        _second = Instance(redis);
     }
 
-    public async Task DisposeAsync() => await _second.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _first.DisposeAsync();
+        await _second.DisposeAsync();
+    }
 
     [Fact]
     public async Task PostEvents_UpstreamFailingOften_EveryPlaybackDeliveredOnceInOrder()
@@ -41,7 +40,7 @@ public sealed class UpstreamChaosTests(AppFixture fixture) : IClassFixture<AppFi
         App.Upstream.FailNextEvents(body => Mine(body) && Roll(0.05), int.MaxValue, 429, retryAfter: TimeSpan.FromSeconds(1));
         App.Upstream.FailNextEvents(body => Mine(body) && Roll(0.20), int.MaxValue, 503);
         var keys = Enumerable.Range(0, 20).Select(_ => TestEvents.NewKey()).ToList();
-        var clients = new[] { new PlaybackClient(App.CreateClient()), new PlaybackClient(_second.CreateClient()) };
+        var clients = new[] { new PlaybackClient(_first.CreateClient()), new PlaybackClient(_second.CreateClient()) };
 
         await Task.WhenAll(keys.Select((key, i) => Task.Run(async () =>
         {
@@ -63,6 +62,16 @@ public sealed class UpstreamChaosTests(AppFixture fixture) : IClassFixture<AppFi
             Assert.True(received.SequenceEqual(Enumerable.Range(1, 30)), $"seed {Seed}, {key}: [{string.Join(",", received)}]");
         }
     }
+
+    private ConfiguredAppFactory Instance(string redis) => new(new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:Redis"] = redis,
+        ["MediaProxy:Upstream:BaseUrl"] = App.Upstream.BaseUrl,
+        ["MediaProxy:Upstream:RetryDelay"] = "00:00:00.020",
+        ["MediaProxy:Playbacks:RetryBaseDelay"] = "00:00:00.100",
+        ["MediaProxy:Playbacks:RetryMaxDelay"] = "00:00:01",
+        ["MediaProxy:RateLimits:Enabled"] = "false",
+    });
 
     private bool Roll(double probability)
     {

@@ -42,6 +42,14 @@ public sealed class RedisServer
 
     public static async Task<IConnectionMultiplexer> GetMultiplexerAsync() => (await GetAsync()).Multiplexer;
 
+    /// <summary>
+    /// The test Redis, database <paramref name="database"/>: for specs that start and stop proxy instances of their
+    /// own. Instances sharing a database share its pending work, so a stopping one could hand another test's
+    /// in-flight sessions call back (leaving it an orphan session); a database of their own keeps them apart.
+    /// </summary>
+    public static async Task<string> GetConnectionStringAsync(int database) =>
+        $"{await GetConnectionStringAsync()},defaultDatabase={database}";
+
     private static async Task<RedisServer> StartAsync()
     {
         var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
