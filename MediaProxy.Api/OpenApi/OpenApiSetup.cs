@@ -38,6 +38,9 @@ public static class OpenApiSetup
             {
                 options.IncludeXmlComments(xml);
             }
+
+            // After the XML comments, which would otherwise overwrite the rules it writes.
+            options.SchemaFilter<MediaEventSchemaFilter>();
         });
         return services;
     }

@@ -60,6 +60,16 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SwaggerJson_EventSchema_CarriesTheValidationRules()
+    {
+        using var document = JsonDocument.Parse(await _app.CreateClient().GetStringAsync("/swagger/v1/swagger.json"));
+
+        var schema = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("MediaEventDocument");
+        Assert.Equal(19, schema.GetProperty("properties").GetProperty("eventType").GetProperty("enum").GetArrayLength());
+        Assert.Contains("adBreakStart → media.ad.podIndex", schema.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SwaggerUi_Served_Ok()
     {
         using var response = await _app.CreateClient().GetAsync("/swagger/index.html");
