@@ -18,6 +18,7 @@ public sealed class FakeUpstream : IAsyncDisposable
     private readonly ConcurrentDictionary<string, FakeSession> _byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _expired = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _sessionCalls = new();
+    private readonly ConcurrentQueue<string> _eventCalls = new();
     private readonly RequestRules _sessionFailures = new();
     private readonly RequestRules _eventFailures = new();
     private readonly RequestRules _sessionDelays = new();
@@ -87,6 +88,9 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>How many sessions calls (answered or failed) had a body that matches: retries and duplicates show here.</summary>
     public int SessionCallCount(Func<string, bool> match) => _sessionCalls.Count(match);
 
+    /// <summary>How many event posts with a matching body have arrived (answered yet or not, failed or not).</summary>
+    public int EventCallCount(Func<string, bool> match) => _eventCalls.Count(match);
+
     /// <summary>The accepted (204) event bodies of a session, exactly as received, in arrival order.</summary>
     public IReadOnlyList<string> RawEventsOf(string sessionId) =>
         _byId.TryGetValue(sessionId, out var session) ? session.RawEvents() : throw new KeyNotFoundException($"No session {sessionId}.");
@@ -132,6 +136,7 @@ public sealed class FakeUpstream : IAsyncDisposable
     private async Task PostEventAsync(HttpContext context)
     {
         var body = await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted);
+        _eventCalls.Enqueue(body);
         var sid = (string)context.Request.RouteValues["sid"]!;
         if (_eventDelays.Find(body) is { } slow)
         {
