@@ -69,12 +69,18 @@ public sealed class PlaybackFaultTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal([1, 2, 3, 4, 5], App.Upstream.SequenceOf(session.Id));
     }
 
-    [Fact]
-    public async Task Replay_UpstreamRejectsEvent_DeadLetteredAndReplayGoesOn()
+    /// <summary>
+    /// A 400 is dead-lettered at once; a retryable failure that never ends (503 forever) at the give-up point
+    /// (MaxDeliveryRounds). Either way the replay goes on with the next event and nothing is dropped silently.
+    /// </summary>
+    [Theory]
+    [InlineData(400, 1)]
+    [InlineData(503, 10_000)]
+    public async Task Replay_UpstreamRefusesOrKeepsFailingAnEvent_DeadLetteredAndReplayGoesOn(int statusCode, int failures)
     {
         var key = TestEvents.NewKey();
         var marker = TestEvents.NewKey();
-        App.Upstream.FailNextEvents(body => body.Contains(marker, StringComparison.Ordinal), count: 1, statusCode: 400);
+        App.Upstream.FailNextEvents(body => body.Contains(marker, StringComparison.Ordinal), count: failures, statusCode: statusCode);
         var client = NewClient();
 
         await client.PostAsync(key, TestEvents.SessionStart(key));
@@ -86,7 +92,7 @@ public sealed class PlaybackFaultTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal([1, 3], App.Upstream.SequenceOf(session.Id));
 
         var deadLetter = Assert.Single(await client.GetDeadLettersAsync(key));
-        Assert.Equal(400, deadLetter.GetProperty("status").GetInt32());
+        Assert.Equal(statusCode, deadLetter.GetProperty("status").GetInt32());
         Assert.Equal(marker, deadLetter.GetProperty("event").GetProperty("params").GetProperty("test.marker").GetString());
     }
 

@@ -106,23 +106,4 @@ public sealed class PlaybackRecoveryTests(AppFixture fixture) : IClassFixture<Ap
 
         Assert.Equal(HttpStatusCode.NotFound, status);
     }
-
-    [Fact]
-    public async Task Replay_EventKeepsFailing_DeadLetteredAtTheGiveUpPointAndReplayGoesOn()
-    {
-        var key = TestEvents.NewKey();
-        var marker = TestEvents.NewKey();
-        App.Upstream.FailNextEvents(body => body.Contains(marker, StringComparison.Ordinal), count: 10_000, statusCode: 503);
-        var client = NewClient();
-
-        await client.PostAsync(key, TestEvents.SessionStart(key));
-        await client.PostAsync(key, TestEvents.Array([TestEvents.Ping(1), TestEvents.Ping(2, marker), TestEvents.Ping(3)]));
-
-        var live = await client.WaitForStateAsync(key, "live");
-        Assert.Equal((2L, 1L), (live.Forwarded, live.DeadLettered));
-        var session = Assert.Single(App.Upstream.SessionsForMedia(key));
-        Assert.Equal([1, 3], App.Upstream.SequenceOf(session.Id));
-        var deadLetter = Assert.Single(await client.GetDeadLettersAsync(key));
-        Assert.Equal(503, deadLetter.GetProperty("status").GetInt32());
-    }
 }
