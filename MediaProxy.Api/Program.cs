@@ -22,6 +22,7 @@ app.UseMediaProxySecurity();
 app.UseMediaProxyOpenApi();
 
 app.MapPlaybackEndpoints();
+app.MapMediaCollectionEndpoints();
 app.MapSimulatorEndpoints();
 app.MapHealthEndpoints();
 app.MapMetricsEndpoint();

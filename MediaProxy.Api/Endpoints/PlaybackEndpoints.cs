@@ -1,4 +1,3 @@
-using System.Globalization;
 using MediaProxy.Api.Contracts;
 using MediaProxy.Api.Hosting;
 using MediaProxy.Api.OpenApi;
@@ -57,72 +56,23 @@ public static class PlaybackEndpoints
     }
 
     internal static async Task<Results<Accepted<PlaybackAcceptedResponse>, ValidationProblem, ProblemHttpResult>> PostEventsAsync(
-        string playbackKey,
-        HttpRequest request,
-        HttpResponse response,
-        PlaybackService playbacks,
-        TrackingPolicy tracking,
-        IOptions<ApiOptions> api,
-        IOptions<PlaybackOptions> options,
-        CancellationToken cancellationToken)
+        string playbackKey, HttpRequest request, EventIntake intake, CancellationToken cancellationToken)
     {
         if (InvalidKey(playbackKey) is { } invalidKey)
         {
             return invalidKey;
         }
 
-        string? idempotencyKey = request.Headers[IdempotencyKeyHeader.Name];
-        if (idempotencyKey is not null && !IdempotencyKeys.IsValid(idempotencyKey))
+        var outcome = await intake.AcceptAsync(playbackKey, request, check: null, cancellationToken);
+        if (outcome.Invalid is { } invalid)
         {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { [IdempotencyKeyHeader.Name] = [$"1 to {IdempotencyKeys.MaxLength} visible ASCII characters, sent once."] },
-                title: "Invalid Idempotency-Key header.");
+            return invalid;
         }
 
-        if (!request.HasJsonContentType())
+        if (outcome.Result is not { Accepted: true } result)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
-                title: "Unsupported content type.", detail: "Events must be posted as application/json.");
-        }
-
-        var body = await RequestBody.ReadAsync(request, api.Value.MaxRequestBodyBytes, cancellationToken);
-        if (body is null)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
-                title: "The body is too large.", detail: $"A post may hold at most {api.Value.MaxRequestBodyBytes} bytes.");
-        }
-
-        var parsed = MediaEventParser.Parse(body, options.Value.MaxEventsPerPost, tracking);
-        if (!parsed.IsValid)
-        {
-            return TypedResults.ValidationProblem(parsed.Errors!, title: "The body is not a valid event or array of events.");
-        }
-
-        var result = await playbacks.AcceptAsync(playbackKey, parsed.Events, idempotencyKey, cancellationToken);
-        if (result.StoreFull)
-        {
-            response.Headers.RetryAfter = api.Value.StoreUnavailableRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No room for new playbacks.",
-                detail: "The event store is nearly full: playbacks already under way go on, new ones are refused for now.");
-        }
-
-        if (result.QueueCap is { } cap)
-        {
-            // Nothing of the post was stored and nothing accepted before is dropped: the player retries later.
-            response.Headers.RetryAfter = api.Value.QueueFullRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "The playback's queue is full.",
-                detail: $"This playback already holds events up to its cap of {cap}; nothing of this post was accepted. Retry after Retry-After seconds.");
-        }
-
-        if (!result.Accepted)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The playback has ended.",
+            return outcome.Problem ?? TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The playback has ended.",
                 detail: "A sessionComplete or sessionEnd was accepted for this playback key; start a new playback with a new key.");
-        }
-
-        if (result.Replayed)
-        {
-            response.Headers[IdempotencyKeyHeader.ReplayedName] = "true";
         }
 
         return TypedResults.Accepted($"/v1/playbacks/{playbackKey}",

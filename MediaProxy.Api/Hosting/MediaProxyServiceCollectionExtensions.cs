@@ -25,6 +25,7 @@ public static class MediaProxyServiceCollectionExtensions
         services.AddSingleton<PlaybackScheduler>();
         services.AddSingleton<PlaybackReplayer>();
         services.AddSingleton<PlaybackService>();
+        services.AddSingleton<Endpoints.EventIntake>();
         services.AddHostedService<PlaybackWorker>();
         services.AddHostedService<PendingPlaybackSweeper>();
         services.AddHostedService<StartupReport>();

@@ -42,4 +42,15 @@ internal static class PlaybackExamples
             { "playerTime": { "playhead": 1800, "ts": 1732501800000 }, "eventType": "sessionComplete" }
             """,
     });
+
+    /// <summary>The drop-in sessions call takes Adobe's sessionStart body and nothing else.</summary>
+    public static readonly RequestExamples SessionStart = new(new Dictionary<string, string>
+    {
+        ["sessionStart"] = Events.Json["sessionStart"],
+    });
+
+    /// <summary>The drop-in events call: one event per post, as Adobe's API takes them.</summary>
+    public static readonly RequestExamples SingleEvents = new(Events.Json
+        .Where(e => e.Key is not "sessionStart" and not "array (in order)")
+        .ToDictionary(e => e.Key, e => e.Value));
 }

@@ -23,6 +23,14 @@ internal sealed class RequestExamplesOperationFilter : IOperationFilter
                 Description = "Optional. A repeat of the same value for the same playback within 10 minutes is answered as the first post was (with Idempotent-Replayed: true) and not enqueued again. Send one per batch when retrying after a network error.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 256 },
             });
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = Endpoints.EventIntake.IdempotencyKeyQuery,
+                In = ParameterLocation.Query,
+                Required = false,
+                Description = "Optional. The Idempotency-Key for clients that cannot set headers (navigator.sendBeacon); the header wins when both are sent.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 256 },
+            });
         }
 
         var examples = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<RequestExamples>().FirstOrDefault();

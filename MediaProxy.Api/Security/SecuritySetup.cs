@@ -87,7 +87,7 @@ public static class SecuritySetup
         origin == "*" || (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/");
 }
 
-/// <summary>Token buckets chained per client IP and per playback key, for the player API only.</summary>
+/// <summary>Token buckets chained per client IP and per playback key, for the player API and its drop-in twin only.</summary>
 internal static class PlayerLimiter
 {
     public static PartitionedRateLimiter<HttpContext> Create(RateLimitOptions options) =>
@@ -96,12 +96,14 @@ internal static class PlayerLimiter
                 ? RateLimitPartition.GetTokenBucketLimiter("ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
                     _ => Bucket(options.PerClientBurst, options.PerClientPerSecond))
                 : RateLimitPartition.GetNoLimiter(string.Empty)),
-            PartitionedRateLimiter.Create<HttpContext, string>(http => IsPlayerApi(http) && http.Request.RouteValues["playbackKey"] is string key
+            PartitionedRateLimiter.Create<HttpContext, string>(http => IsPlayerApi(http) && (http.Request.RouteValues["playbackKey"] ?? http.Request.RouteValues["sessionId"]) is string key
                 && PlaybackKey.IsValid(key)
                 ? RateLimitPartition.GetTokenBucketLimiter("key:" + key, _ => Bucket(options.PerPlaybackBurst, options.PerPlaybackPerSecond))
                 : RateLimitPartition.GetNoLimiter(string.Empty)));
 
-    private static bool IsPlayerApi(HttpContext http) => http.Request.Path.StartsWithSegments("/v1/playbacks", StringComparison.Ordinal);
+    private static bool IsPlayerApi(HttpContext http) =>
+        http.Request.Path.StartsWithSegments("/v1/playbacks", StringComparison.Ordinal)
+        || http.Request.Path.StartsWithSegments("/api/v1/sessions", StringComparison.Ordinal);
 
     private static TokenBucketRateLimiterOptions Bucket(int burst, int perSecond) => new()
     {

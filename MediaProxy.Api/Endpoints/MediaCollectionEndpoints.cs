@@ -1,0 +1,109 @@
+using MediaProxy.Api.Contracts;
+using MediaProxy.Api.OpenApi;
+using MediaProxy.Api.Security;
+using MediaProxy.Core.Media;
+using MediaProxy.Core.Playbacks;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MediaProxy.Api.Endpoints;
+
+/// <summary>
+/// The drop-in Media Collection API: a player already written against Adobe's API changes only its base URL.
+/// The sessions call answers 201 at once with an id the proxy made up (a playback key); the real sessions call
+/// happens behind it exactly as for the player API, and the events share its durability, ordering and status.
+/// </summary>
+public static class MediaCollectionEndpoints
+{
+    public const string Prefix = "/api/v1/sessions";
+
+    public static IEndpointRouteBuilder MapMediaCollectionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(Prefix).WithTags("Media Collection API (drop-in)")
+            .AddEndpointFilter<ShuttingDownFilter>()
+            .RequireCors(CorsOptions.PolicyName)
+            .RequireApiKey(ApiKeyRole.Player);
+
+        group.MapPost("/", StartSessionAsync)
+            .WithName("StartSession")
+            .WithSummary("Adobe's sessions call, answered at once: 201 with Location /api/v1/sessions/{id}.")
+            .WithDescription("""
+                Takes Adobe's sessionStart body unchanged. The id in Location is a playback key made up by the proxy
+                (32 hex characters); the upstream sessions call runs in the background and events posted meanwhile
+                are queued. GET /v1/playbacks/{id} shows the playback's state.
+                """)
+            .Accepts<MediaEventDocument>("application/json")
+            .WithMetadata(PlaybackExamples.SessionStart)
+            .Produces(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        group.MapPost("/{sessionId}/events", PostEventAsync)
+            .WithName("PostSessionEvent")
+            .WithSummary("Adobe's events call: 204 once the event is durable or accepted upstream.")
+            .WithDescription("404 for an unknown id, 410 once the session's sessionComplete or sessionEnd was accepted.")
+            .Accepts<MediaEventDocument>("application/json")
+            .WithMetadata(new IdempotencyKeyHeader())
+            .WithMetadata(PlaybackExamples.SingleEvents)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        return app;
+    }
+
+    internal static async Task<Results<Created, ValidationProblem, ProblemHttpResult>> StartSessionAsync(
+        HttpRequest request, EventIntake intake, CancellationToken cancellationToken)
+    {
+        // Random like Adobe's opaque hex ids, and a valid playback key: unguessable, so ids cannot be hijacked.
+        var playbackKey = Guid.NewGuid().ToString("N");
+        var outcome = await intake.AcceptAsync(playbackKey, request, OnlySessionStart, cancellationToken);
+        if (outcome.Invalid is { } invalid)
+        {
+            return invalid;
+        }
+
+        return outcome.Result is { Accepted: true }
+            ? TypedResults.Created($"{request.PathBase}{Prefix}/{playbackKey}")
+            : outcome.Problem!;
+    }
+
+    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> PostEventAsync(
+        string sessionId, HttpRequest request, EventIntake intake, PlaybackService playbacks, CancellationToken cancellationToken)
+    {
+        // Only ids this surface (or the player API) created exist; anything else is unknown, as upstream.
+        if (!PlaybackKey.IsValid(sessionId) || await playbacks.GetAsync(sessionId, cancellationToken) is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown session.",
+                detail: "No session with this id exists (or it expired). Start one with POST /api/v1/sessions.");
+        }
+
+        var outcome = await intake.AcceptAsync(sessionId, request, check: null, cancellationToken);
+        if (outcome.Invalid is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (outcome.Result is { Accepted: true })
+        {
+            return TypedResults.NoContent();
+        }
+
+        return outcome.Problem ?? TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "The session has ended.",
+            detail: "A sessionComplete or sessionEnd was accepted for this session; start a new one with POST /api/v1/sessions.");
+    }
+
+    private static ValidationProblem? OnlySessionStart(IReadOnlyList<PlaybackEvent> events) =>
+        events is [{ IsSessionStart: true }]
+            ? null
+            : TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["eventType"] = ["POST /api/v1/sessions takes exactly one sessionStart event."] },
+                title: "Not a sessionStart.");
+}
