@@ -28,6 +28,7 @@ public static class MediaProxyServiceCollectionExtensions
         services.AddSingleton<Endpoints.EventIntake>();
         services.AddHostedService<PlaybackWorker>();
         services.AddHostedService<PendingPlaybackSweeper>();
+        services.AddHostedService<PlaybackBacklogSampler>();
         services.AddHostedService<StartupReport>();
         return services;
     }

@@ -44,6 +44,7 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
 internal sealed partial class StoreUnavailableExceptionHandler(
     IProblemDetailsService problems,
     IOptions<ApiOptions> options,
+    MediaProxy.Core.Playbacks.PlaybackMetrics metrics,
     ILogger<StoreUnavailableExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -54,6 +55,7 @@ internal sealed partial class StoreUnavailableExceptionHandler(
         }
 
         LogStoreUnavailable(logger, exception.GetType().Name, exception.Message);
+        metrics.StoreError();
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = options.Value.StoreUnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext

@@ -77,6 +77,10 @@ public sealed class PlaybackOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often the backlog gauges (queue depth, oldest event age, pending playbacks by state) are sampled.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan MetricsSampleInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>On shutdown, how long work in flight may go on before it is handed back to other instances.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:25")]
     public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -75,7 +75,8 @@ public sealed partial class PlaybackReplayer(
         var body = playback.Resume ? MediaEventJson.WithResume(playback.SessionStartJson) : playback.SessionStartJson;
         var started = timeProvider.GetTimestamp();
         var result = await upstream.StartSessionAsync(body, cancellationToken);
-        metrics.SessionCallTook(timeProvider.GetElapsedTime(started), result.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "error");
+        var status = result.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "error";
+        metrics.SessionCallTook(timeProvider.GetElapsedTime(started), status);
         switch (result.Outcome)
         {
             case UpstreamOutcome.Accepted:
@@ -87,7 +88,7 @@ public sealed partial class PlaybackReplayer(
 
             case UpstreamOutcome.Rejected:
                 LogSessionRefused(logger, key, result.Detail);
-                metrics.SessionFailed();
+                metrics.SessionFailed(status);
                 await store.RecordErrorAsync(playbackKey, $"Sessions call refused: {result.Detail}", fail: true, cancellationToken);
                 return Step.Stop;
 
@@ -102,7 +103,7 @@ public sealed partial class PlaybackReplayer(
                 LogSessionCallFailed(logger, key, failures, result.Detail, giveUp);
                 if (giveUp)
                 {
-                    metrics.SessionFailed();
+                    metrics.SessionFailed(status);
                 }
 
                 await store.RecordErrorAsync(playbackKey, $"Sessions call failed ({failures}×): {result.Detail}", fail: giveUp, cancellationToken);
@@ -138,22 +139,24 @@ public sealed partial class PlaybackReplayer(
             return Step.Stop;
         }
 
-        foreach (var json in batch)
+        foreach (var queued in batch)
         {
+            var (entry, json) = (queued.Entry, queued.Json);
             var result = await upstream.SendEventAsync(sessionId, json, cancellationToken);
             PlaybackState? state;
             switch (result.Outcome)
             {
                 case UpstreamOutcome.Accepted:
-                    state = await store.CompleteHeadAsync(playbackKey, json, MediaEventTypes.IsEnd(MediaEventJson.ReadEventType(json)), null, cancellationToken);
-                    metrics.Forwarded(1);
+                    var eventType = MediaEventJson.ReadEventType(json);
+                    state = await store.CompleteHeadAsync(playbackKey, entry, MediaEventTypes.IsEnd(eventType), null, cancellationToken);
+                    metrics.Forwarded(eventType, 1, DeliveryPath.Replay, queued.AcceptedAt);
                     break;
 
                 case UpstreamOutcome.Rejected:
                     LogEventDeadLettered(logger, PlaybackKey.ForLog(playbackKey), result.Detail);
                     var record = DeadLetterRecord.Create(json, result, timeProvider.GetUtcNow());
-                    state = await store.CompleteHeadAsync(playbackKey, json, isEnd: false, record, cancellationToken);
-                    metrics.DeadLettered("rejected");
+                    state = await store.CompleteHeadAsync(playbackKey, entry, isEnd: false, record, cancellationToken);
+                    metrics.DeadLettered("rejected", MediaEventJson.ReadEventType(json));
                     break;
 
                 case UpstreamOutcome.SessionGone:
@@ -164,7 +167,7 @@ public sealed partial class PlaybackReplayer(
                 default:
                     var failures = _failures.AddOrUpdate(playbackKey, 1, (_, n) => n + 1);
                     LogReplayFailed(logger, PlaybackKey.ForLog(playbackKey), failures, result.Detail);
-                    var failure = await store.HeadFailedAsync(playbackKey, json, options.Value.MaxDeliveryRounds,
+                    var failure = await store.HeadFailedAsync(playbackKey, entry, options.Value.MaxDeliveryRounds,
                         $"Replay failed ({failures}×): {result.Detail}", DeadLetterRecord.Create(json, result, timeProvider.GetUtcNow()), cancellationToken);
                     if (failure is not { DeadLettered: true })
                     {
@@ -173,7 +176,7 @@ public sealed partial class PlaybackReplayer(
 
                     // The give-up point: the event is kept in the dead letters and the replay goes on.
                     LogGaveUp(logger, PlaybackKey.ForLog(playbackKey), options.Value.MaxDeliveryRounds, result.Detail);
-                    metrics.DeadLettered("gave_up");
+                    metrics.DeadLettered("gave_up", MediaEventJson.ReadEventType(json));
                     return Step.Continue;
             }
 

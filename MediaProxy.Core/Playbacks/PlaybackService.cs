@@ -59,7 +59,7 @@ public sealed partial class PlaybackService(
         var state = decision.Outcome == AcceptOutcome.ForwardDirectly
             ? await ForwardDirectlyAsync(playbackKey, decision.SessionId!, [.. events.Where(e => !e.IsSessionStart)], cancellationToken)
             : decision.State;
-        metrics.Accepted(events.Count);
+        metrics.Accepted(events);
         return new AcceptResult(true, events.Count, state);
     }
 
@@ -113,6 +113,7 @@ public sealed partial class PlaybackService(
     {
         using var deadline = new CancellationTokenSource(options.Value.DirectForwardTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var acceptedAt = timeProvider.GetUtcNow();
         var delivered = 0;
         string? error = null;
         for (; delivered < events.Length; delivered++)
@@ -133,13 +134,14 @@ public sealed partial class PlaybackService(
                 error = result.Detail;
                 break;
             }
+
+            metrics.Forwarded(events[delivered].EventType, 1, DeliveryPath.Direct, acceptedAt);
         }
 
         // From here on the events must be recorded whatever the caller does: no cancellation.
         var state = PlaybackState.Live;
         if (delivered > 0)
         {
-            metrics.Forwarded(delivered);
             state = await store.ForwardedAsync(playbackKey, delivered, events[delivered - 1].IsEnd, CancellationToken.None);
         }
 

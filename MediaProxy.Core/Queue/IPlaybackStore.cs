@@ -23,12 +23,12 @@ public interface IPlaybackStore
     Task<PlaybackState> SessionCreatedAsync(string playbackKey, string sessionId, CancellationToken cancellationToken);
 
     /// <summary>Reads up to <paramref name="count"/> events from the head of the queue without removing them.</summary>
-    Task<IReadOnlyList<string>> PeekAsync(string playbackKey, int count, CancellationToken cancellationToken);
+    Task<IReadOnlyList<QueuedEvent>> PeekAsync(string playbackKey, int count, CancellationToken cancellationToken);
 
     /// <summary>
     /// Removes the head of the queue after the upstream answered for it: counted as forwarded when
     /// <paramref name="deadLetter"/> is null, otherwise moved to the dead letters with that record.
-    /// Returns null when the head is no longer <paramref name="expectedHead"/> (someone else moved it).
+    /// Returns null when the head is no longer <paramref name="expectedHead"/> (a <see cref="QueuedEvent.Entry"/>; someone else moved it).
     /// </summary>
     Task<PlaybackState?> CompleteHeadAsync(string playbackKey, string expectedHead, bool isEnd, string? deadLetter, CancellationToken cancellationToken);
 

@@ -68,7 +68,7 @@ public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, Tim
             {
                 foreach (var body in bodies)
                 {
-                    entry.Queue.AddLast(body);
+                    entry.Queue.AddLast(QueuedEvent.Format(body, timeProvider.GetUtcNow()));
                 }
             }
 
@@ -95,8 +95,8 @@ public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, Tim
             return entry.State = entry.Queue.Count == 0 ? PlaybackState.Live : PlaybackState.Replaying;
         });
 
-    public Task<IReadOnlyList<string>> PeekAsync(string playbackKey, int count, CancellationToken cancellationToken) =>
-        Locked(playbackKey, create: false, touch: false, change: entry => (IReadOnlyList<string>)[.. entry.Queue.Take(count)], missing: []);
+    public Task<IReadOnlyList<QueuedEvent>> PeekAsync(string playbackKey, int count, CancellationToken cancellationToken) =>
+        Locked(playbackKey, create: false, touch: false, change: entry => (IReadOnlyList<QueuedEvent>)[.. entry.Queue.Take(count).Select(QueuedEvent.Parse)], missing: []);
 
     public Task<PlaybackState?> CompleteHeadAsync(string playbackKey, string expectedHead, bool isEnd, string? deadLetter, CancellationToken cancellationToken) =>
         Locked(playbackKey, create: false, entry =>
@@ -178,7 +178,7 @@ public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, Tim
         {
             foreach (var e in events)
             {
-                entry.Queue.AddLast(e.Json);
+                entry.Queue.AddLast(QueuedEvent.Format(e.Json, timeProvider.GetUtcNow()));
             }
 
             entry.LastError = reason;

@@ -14,7 +14,8 @@ namespace MediaProxy.Core.Queue;
 ///                       forwarded    events acknowledged upstream (204)
 ///                       dead         events moved to the dead letters
 ///                       lastError    the last upstream failure, for the status endpoint
-/// mp:{key}:q     list   events not yet acknowledged upstream, oldest first (RPUSH to append, LPOP after 204)
+/// mp:{key}:q     list   events not yet acknowledged upstream, oldest first (RPUSH to append, LPOP after 204),
+///                       each "acceptedAtMs|json" (see QueuedEvent)
 /// mp:{key}:dead  list   dead-letter records (JSON: event, status, body, time) of events the upstream refused
 /// mp:{key}:lease string the token of the instance working the playback (SET NX PX; renewed while working)
 /// mp:{key}:idem:{hash}  string  the answer to a post with that Idempotency-Key (10 minutes)

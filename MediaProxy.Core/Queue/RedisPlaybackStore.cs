@@ -9,7 +9,7 @@ namespace MediaProxy.Core.Queue;
 /// <see cref="IPlaybackStore"/> on Redis: one script call (one round trip) per operation. The key layout is
 /// documented in <see cref="RedisKeys"/> and the scripts in <see cref="RedisScripts"/>.
 /// </summary>
-public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<PlaybackOptions> options, StoreCapacity capacity) : IPlaybackStore
+public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<PlaybackOptions> options, StoreCapacity capacity, TimeProvider timeProvider) : IPlaybackStore
 {
     private readonly RedisValue _ttlSeconds = (long)Math.Ceiling(options.Value.Ttl.TotalSeconds);
     private readonly long _idempotencyMs = (long)options.Value.IdempotencyWindow.TotalMilliseconds;
@@ -25,11 +25,13 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
         args[2] = options.Value.MaxQueuedEvents;
         args[3] = options.Value.MaxHeldEvents;
         args[4] = capacity.RefuseNewPlaybacks ? "1" : "0";
+        var now = timeProvider.GetUtcNow();
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
             args[Fixed + (i * 2)] = e.IsSessionStart ? "s" : e.IsEnd ? "e" : "n";
-            args[Fixed + 1 + (i * 2)] = e.Json;
+            // The sessionStart goes to the meta as the sessions call body; the others may be queued.
+            args[Fixed + 1 + (i * 2)] = e.IsSessionStart ? e.Json : QueuedEvent.Format(e.Json, now);
         }
 
         RedisKey[] keys =
@@ -101,11 +103,11 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
     public async Task<PlaybackState> SessionCreatedAsync(string playbackKey, string sessionId, CancellationToken cancellationToken) =>
         ParseState(await EvalAsync(RedisScripts.SessionCreated, Keys(playbackKey), [_ttlSeconds, sessionId], cancellationToken));
 
-    public async Task<IReadOnlyList<string>> PeekAsync(string playbackKey, int count, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<QueuedEvent>> PeekAsync(string playbackKey, int count, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var values = await Db.ListRangeAsync(RedisKeys.Queue(playbackKey), 0, count - 1);
-        return [.. values.Select(v => (string)v!)];
+        return [.. values.Select(v => QueuedEvent.Parse(v!))];
     }
 
     public async Task<PlaybackState?> CompleteHeadAsync(string playbackKey, string expectedHead, bool isEnd, string? deadLetter, CancellationToken cancellationToken)
@@ -123,9 +125,10 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
         var args = new RedisValue[2 + events.Count];
         args[0] = _ttlSeconds;
         args[1] = reason;
+        var now = timeProvider.GetUtcNow();
         for (var i = 0; i < events.Count; i++)
         {
-            args[2 + i] = events[i].Json;
+            args[2 + i] = QueuedEvent.Format(events[i].Json, now);
         }
 
         return ParseState(await EvalAsync(RedisScripts.Requeue, Keys(playbackKey), args, cancellationToken));

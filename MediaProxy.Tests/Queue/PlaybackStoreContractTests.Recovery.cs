@@ -13,7 +13,7 @@ public abstract partial class PlaybackStoreContractTests
         var again = await Store.AcceptAsync(Key, [Ping(1), Ping(2)], "batch-1", None);
 
         Assert.Equal((AcceptOutcome.Duplicate, 2), (again.Outcome, again.PreviouslyAccepted));
-        Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(Json(Ping(1), Ping(2)), await QueuedJsonAsync());
     }
 
     [Fact]
@@ -24,7 +24,7 @@ public abstract partial class PlaybackStoreContractTests
         var next = await Store.AcceptAsync(Key, [Ping(2)], "batch-2", None);
 
         Assert.Equal(AcceptOutcome.Stored, next.Outcome);
-        Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(Json(Ping(1), Ping(2)), await QueuedJsonAsync());
     }
 
     [Fact]
@@ -44,10 +44,10 @@ public abstract partial class PlaybackStoreContractTests
     {
         await ReplayingAsync(Ping(1), Ping(2));
 
-        var failure = await Store.HeadFailedAsync(Key, Ping(1).Json, maxAttempts: 2, "HTTP 503", "{}", None);
+        var failure = await Store.HeadFailedAsync(Key, await EntryAsync(0), maxAttempts: 2, "HTTP 503", "{}", None);
 
         Assert.Equal(new HeadFailure(false, PlaybackState.Replaying), failure);
-        Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(Json(Ping(1), Ping(2)), await QueuedJsonAsync());
         Assert.Equal("HTTP 503", (await GetAsync()).LastError);
     }
 
@@ -55,12 +55,12 @@ public abstract partial class PlaybackStoreContractTests
     public async Task HeadFailedAsync_AtGiveUpPoint_HeadDeadLetteredNextIsHead()
     {
         await ReplayingAsync(Ping(1), Ping(2));
-        await Store.HeadFailedAsync(Key, Ping(1).Json, maxAttempts: 2, "HTTP 503", "{\"n\":1}", None);
+        await Store.HeadFailedAsync(Key, await EntryAsync(0), maxAttempts: 2, "HTTP 503", "{\"n\":1}", None);
 
-        var failure = await Store.HeadFailedAsync(Key, Ping(1).Json, maxAttempts: 2, "HTTP 503", "{\"n\":2}", None);
+        var failure = await Store.HeadFailedAsync(Key, await EntryAsync(0), maxAttempts: 2, "HTTP 503", "{\"n\":2}", None);
 
         Assert.Equal(new HeadFailure(true, PlaybackState.Replaying), failure);
-        Assert.Equal(Json(Ping(2)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(Json(Ping(2)), await QueuedJsonAsync());
         Assert.Equal(["{\"n\":2}"], await Store.GetDeadLettersAsync(Key, None));
         Assert.Equal(1L, (await GetAsync()).DeadLettered);
     }
@@ -69,10 +69,10 @@ public abstract partial class PlaybackStoreContractTests
     public async Task HeadFailedAsync_DeliveredBetweenFailures_CountStartsAgain()
     {
         await ReplayingAsync(Ping(1), Ping(2));
-        await Store.HeadFailedAsync(Key, Ping(1).Json, maxAttempts: 2, "HTTP 503", "{}", None);
-        await Store.CompleteHeadAsync(Key, Ping(1).Json, isEnd: false, deadLetter: null, None);
+        await Store.HeadFailedAsync(Key, await EntryAsync(0), maxAttempts: 2, "HTTP 503", "{}", None);
+        await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: false, deadLetter: null, None);
 
-        var failure = await Store.HeadFailedAsync(Key, Ping(2).Json, maxAttempts: 2, "HTTP 503", "{}", None);
+        var failure = await Store.HeadFailedAsync(Key, await EntryAsync(0), maxAttempts: 2, "HTTP 503", "{}", None);
 
         Assert.False(failure!.DeadLettered);
     }
@@ -82,8 +82,8 @@ public abstract partial class PlaybackStoreContractTests
     {
         await ReplayingAsync(Ping(1), Ping(2));
 
-        Assert.Null(await Store.HeadFailedAsync(Key, Ping(2).Json, maxAttempts: 1, "HTTP 503", "{}", None));
-        Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
+        Assert.Null(await Store.HeadFailedAsync(Key, await EntryAsync(1), maxAttempts: 1, "HTTP 503", "{}", None));
+        Assert.Equal(Json(Ping(1), Ping(2)), await QueuedJsonAsync());
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public abstract partial class PlaybackStoreContractTests
 
         Assert.Equal(new AcceptDecision(AcceptOutcome.Stored, PlaybackState.AwaitingSessionStart, false, null), first);
         Assert.Equal((AcceptOutcome.Stored, PlaybackState.AwaitingSessionStart, false), (second.Outcome, second.State, second.StartNeeded));
-        Assert.Equal(Json(Ping(1), Ping(2), Ping(3)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(Json(Ping(1), Ping(2), Ping(3)), await QueuedJsonAsync());
         var playback = await GetAsync();
         Assert.Equal((PlaybackState.AwaitingSessionStart, null, 3L), (playback.State, playback.SessionStartJson, playback.Queued));
     }
@@ -70,7 +70,7 @@ public abstract partial class PlaybackStoreContractTests
         var decision = await Store.AcceptAsync(Key, [Start()], null, None);
 
         Assert.Equal((true, PlaybackState.Starting), (decision.StartNeeded, decision.State));
-        Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(Json(Ping(1), Ping(2)), await QueuedJsonAsync());
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public abstract partial class PlaybackStoreContractTests
         var decision = await Store.AcceptAsync(Key, [Start(), Ping(1), Ping(2)], null, None);
 
         Assert.Equal((AcceptOutcome.Stored, PlaybackState.Starting, true), (decision.Outcome, decision.State, decision.StartNeeded));
-        Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(Json(Ping(1), Ping(2)), await QueuedJsonAsync());
         Assert.Equal(Start().Json, (await GetAsync()).SessionStartJson);
     }
 
@@ -126,7 +126,7 @@ public abstract partial class PlaybackStoreContractTests
         var decision = await Store.AcceptAsync(Key, [Ping(1)], null, None);
 
         Assert.Equal((AcceptOutcome.Stored, PlaybackState.Starting, false), (decision.Outcome, decision.State, decision.StartNeeded));
-        Assert.Equal(Json(Ping(1)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(Json(Ping(1)), await QueuedJsonAsync());
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public abstract partial class PlaybackStoreContractTests
         var decision = await Store.AcceptAsync(Key, [Ping(2), Ping(3)], null, None);
 
         Assert.Equal((AcceptOutcome.Stored, PlaybackState.Replaying), (decision.Outcome, decision.State));
-        Assert.Equal(Json(Ping(1), Ping(2), Ping(3)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(Json(Ping(1), Ping(2), Ping(3)), await QueuedJsonAsync());
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public abstract partial class PlaybackStoreContractTests
         var decision = await Store.AcceptAsync(Key, [Ping(1), Ping(2)], null, None);
 
         Assert.Equal(new AcceptDecision(AcceptOutcome.ForwardDirectly, PlaybackState.Live, false, "sid-1"), decision);
-        Assert.Empty(await Store.PeekAsync(Key, 10, None));
+        Assert.Empty(await QueuedJsonAsync());
         Assert.Equal(0L, (await GetAsync()).Queued);
     }
 
@@ -161,7 +161,7 @@ public abstract partial class PlaybackStoreContractTests
         var decision = await Store.AcceptAsync(Key, [Start()], null, None);
 
         Assert.Equal((AcceptOutcome.Stored, PlaybackState.Live, false), (decision.Outcome, decision.State, decision.StartNeeded));
-        Assert.Empty(await Store.PeekAsync(Key, 10, None));
+        Assert.Empty(await QueuedJsonAsync());
     }
 
     [Fact]
@@ -169,10 +169,10 @@ public abstract partial class PlaybackStoreContractTests
     {
         await ReplayingAsync(Ping(1), Ping(2));
 
-        var state = await Store.CompleteHeadAsync(Key, Ping(1).Json, isEnd: false, deadLetter: null, None);
+        var state = await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: false, deadLetter: null, None);
 
         Assert.Equal(PlaybackState.Replaying, state);
-        Assert.Equal(Json(Ping(2)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(Json(Ping(2)), await QueuedJsonAsync());
         var playback = await GetAsync();
         Assert.Equal((1L, 1L), (playback.Forwarded, playback.Queued));
     }
@@ -182,10 +182,10 @@ public abstract partial class PlaybackStoreContractTests
     {
         await ReplayingAsync(Ping(1), Ping(2));
 
-        var state = await Store.CompleteHeadAsync(Key, Ping(2).Json, isEnd: false, deadLetter: null, None);
+        var state = await Store.CompleteHeadAsync(Key, await EntryAsync(1), isEnd: false, deadLetter: null, None);
 
         Assert.Null(state);
-        Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(Json(Ping(1), Ping(2)), await QueuedJsonAsync());
         Assert.Equal(0L, (await GetAsync()).Forwarded);
     }
 
@@ -194,16 +194,16 @@ public abstract partial class PlaybackStoreContractTests
     {
         await LiveAsync();
 
-        Assert.Null(await Store.CompleteHeadAsync(Key, Ping(1).Json, isEnd: false, deadLetter: null, None));
+        Assert.Null(await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: false, deadLetter: null, None));
     }
 
     [Fact]
     public async Task CompleteHeadAsync_LastQueuedEvent_Live()
     {
         await ReplayingAsync(Ping(1), Ping(2));
-        await Store.CompleteHeadAsync(Key, Ping(1).Json, isEnd: false, deadLetter: null, None);
+        await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: false, deadLetter: null, None);
 
-        var state = await Store.CompleteHeadAsync(Key, Ping(2).Json, isEnd: false, deadLetter: null, None);
+        var state = await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: false, deadLetter: null, None);
 
         Assert.Equal(PlaybackState.Live, state);
         var playback = await GetAsync();
@@ -216,11 +216,11 @@ public abstract partial class PlaybackStoreContractTests
         await ReplayingAsync(Ping(1), Ping(2));
         const string Record = """{"event":{"eventType":"ping"},"status":400,"error":"HTTP 400","at":"2025-01-01T00:00:00+00:00"}""";
 
-        var state = await Store.CompleteHeadAsync(Key, Ping(1).Json, isEnd: false, Record, None);
+        var state = await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: false, Record, None);
 
         Assert.Equal(PlaybackState.Replaying, state);
         Assert.Equal([Record], await Store.GetDeadLettersAsync(Key, None));
-        Assert.Equal(Json(Ping(2)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(Json(Ping(2)), await QueuedJsonAsync());
         var playback = await GetAsync();
         Assert.Equal((1L, 0L), (playback.DeadLettered, playback.Forwarded));
     }
@@ -229,9 +229,9 @@ public abstract partial class PlaybackStoreContractTests
     public async Task CompleteHeadAsync_EndEventDelivered_Ended()
     {
         await ReplayingAsync(Ping(1), End());
-        await Store.CompleteHeadAsync(Key, Ping(1).Json, isEnd: false, deadLetter: null, None);
+        await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: false, deadLetter: null, None);
 
-        var state = await Store.CompleteHeadAsync(Key, End().Json, isEnd: true, deadLetter: null, None);
+        var state = await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: true, deadLetter: null, None);
 
         Assert.Equal(PlaybackState.Ended, state);
         var playback = await GetAsync();
@@ -246,7 +246,7 @@ public abstract partial class PlaybackStoreContractTests
         var decision = await Store.AcceptAsync(Key, [Ping(2)], null, None);
 
         Assert.Equal((AcceptOutcome.Ended, false), (decision.Outcome, decision.StartNeeded));
-        Assert.Equal(Json(Ping(1), End()), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(Json(Ping(1), End()), await QueuedJsonAsync());
     }
 
     [Fact]
@@ -283,7 +283,7 @@ public abstract partial class PlaybackStoreContractTests
         var state = await Store.RequeueAsync(Key, [Ping(1), Ping(2)], "HTTP 503", None);
 
         Assert.Equal(PlaybackState.Replaying, state);
-        Assert.Equal(Json(Ping(1), Ping(2)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(Json(Ping(1), Ping(2)), await QueuedJsonAsync());
         var playback = await GetAsync();
         Assert.Equal((PlaybackState.Replaying, "HTTP 503"), (playback.State, playback.LastError));
     }
@@ -296,7 +296,7 @@ public abstract partial class PlaybackStoreContractTests
         var state = await Store.RequeueAsync(Key, [Ping(2), Ping(3)], "timeout", None);
 
         Assert.Equal(PlaybackState.Replaying, state);
-        Assert.Equal(Json(Ping(1), Ping(2), Ping(3)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(Json(Ping(1), Ping(2), Ping(3)), await QueuedJsonAsync());
     }
 
     [Fact]
@@ -363,14 +363,14 @@ public abstract partial class PlaybackStoreContractTests
         var decision = await Store.AcceptAsync(Key, [Ping(1)], null, None);
 
         Assert.Equal((AcceptOutcome.Stored, PlaybackState.Failed), (decision.Outcome, decision.State));
-        Assert.Equal(Json(Ping(1)), await Store.PeekAsync(Key, 10, None));
+        Assert.Equal(Json(Ping(1)), await QueuedJsonAsync());
     }
 
     [Fact]
     public async Task GetAsync_UnknownKey_Null() => Assert.Null(await Store.GetAsync(Key, None));
 
     [Fact]
-    public async Task PeekAsync_UnknownKey_Empty() => Assert.Empty(await Store.PeekAsync(Key, 10, None));
+    public async Task PeekAsync_UnknownKey_Empty() => Assert.Empty(await QueuedJsonAsync());
 
     [Fact]
     public async Task GetDeadLettersAsync_NoneRefused_Empty()
@@ -388,7 +388,7 @@ public abstract partial class PlaybackStoreContractTests
         var first = await Store.PeekAsync(Key, 3, None);
         var again = await Store.PeekAsync(Key, 3, None);
 
-        Assert.Equal(Json(Ping(1), Ping(2), Ping(3)), first);
+        Assert.Equal(Json(Ping(1), Ping(2), Ping(3)), first.Select(e => e.Json));
         Assert.Equal(first, again);
         Assert.Equal(5L, (await GetAsync()).Queued);
     }
@@ -421,4 +421,11 @@ public abstract partial class PlaybackStoreContractTests
     }
 
     protected static string[] Json(params PlaybackEvent[] events) => [.. events.Select(e => e.Json)];
+
+    /// <summary>The JSON of every queued event, oldest first.</summary>
+    protected async Task<string[]> QueuedJsonAsync() => [.. (await Store.PeekAsync(Key, 1000, None)).Select(e => e.Json)];
+
+    /// <summary>The queue entry at <paramref name="index"/> (its identity for the compare-and-pop calls); a made-up one past the end.</summary>
+    protected async Task<string> EntryAsync(int index) =>
+        await Store.PeekAsync(Key, index + 1, None) is { } queued && queued.Count > index ? queued[index].Entry : QueuedEvent.Format(Ping(99).Json, DateTimeOffset.UnixEpoch);
 }

@@ -18,7 +18,7 @@ public sealed class RedisPlaybackStoreTests : PlaybackStoreContractTests, IAsync
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.GetMultiplexerAsync();
-        _store = new RedisPlaybackStore(_redis, Options.Create(new PlaybackOptions { Ttl = Ttl }), new StoreCapacity());
+        _store = new RedisPlaybackStore(_redis, Options.Create(new PlaybackOptions { Ttl = Ttl }), new StoreCapacity(), TimeProvider.System);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -27,13 +27,28 @@ public sealed class RedisPlaybackStoreTests : PlaybackStoreContractTests, IAsync
     public async Task Store_PlaybackWithQueueAndDeadLetter_EveryKeyHasTheTtl()
     {
         await ReplayingAsync(Ping(1), Ping(2));
-        await Store.CompleteHeadAsync(Key, Ping(1).Json, isEnd: false, deadLetter: "{}", CancellationToken.None);
+        await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: false, deadLetter: "{}", CancellationToken.None);
 
         foreach (var key in new[] { RedisKeys.Meta(Key), RedisKeys.Queue(Key), RedisKeys.DeadLetters(Key) })
         {
             var ttl = await _redis.GetDatabase().KeyTimeToLiveAsync(key);
             Assert.True(ttl is { } t && t > TimeSpan.Zero && t <= Ttl, $"{key} has TTL {ttl?.ToString() ?? "none"}");
         }
+    }
+
+    [Fact]
+    public async Task PeekAsync_QueuedOrRequeued_EachEntryCarriesTheTimeItWasAccepted()
+    {
+        var before = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await ReplayingAsync(Ping(1));
+        await Store.RequeueAsync(Key, [Ping(2)], "HTTP 503", CancellationToken.None);
+        var after = DateTimeOffset.UtcNow;
+
+        var queued = await Store.PeekAsync(Key, 10, CancellationToken.None);
+
+        Assert.Equal(Json(Ping(1), Ping(2)), queued.Select(e => e.Json));
+        Assert.All(queued, e => Assert.InRange(e.AcceptedAt!.Value, before, after));
+        Assert.All(queued, e => Assert.Equal(e.Entry, QueuedEvent.Format(e.Json, e.AcceptedAt!.Value)));
     }
 
     [Theory]
@@ -57,11 +72,12 @@ public sealed class RedisPlaybackStoreTests : PlaybackStoreContractTests, IAsync
         await db.KeyExpireAsync(RedisKeys.Queue(Key), TimeSpan.FromSeconds(30));
 
         var none = CancellationToken.None;
+        var head = await EntryAsync(0);
         await (change switch
         {
             "accept" => Store.AcceptAsync(Key, [Ping(3)], null, none),
             "sessionCreated" => Store.SessionCreatedAsync(Key, "sid-1", none),
-            "completeHead" => Store.CompleteHeadAsync(Key, Ping(1).Json, isEnd: false, deadLetter: null, none),
+            "completeHead" => Store.CompleteHeadAsync(Key, head, isEnd: false, deadLetter: null, none),
             "forwarded" => Store.ForwardedAsync(Key, 1, ended: false, none),
             "requeue" => Store.RequeueAsync(Key, [Ping(3)], "timeout", none),
             "sessionLost" => Store.SessionLostAsync(Key, "HTTP 410", none),
