@@ -20,6 +20,7 @@ public static class MediaCollectionEndpoints
     {
         var group = app.MapGroup(Prefix).WithTags("Media Collection API (drop-in)")
             .AddEndpointFilter<ShuttingDownFilter>()
+            .AddEndpointFilter<PlaybackLogScopeFilter>()
             .RequireCors(CorsOptions.PolicyName)
             .RequireApiKey(ApiKeyRole.Player);
 

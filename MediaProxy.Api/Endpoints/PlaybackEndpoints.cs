@@ -17,6 +17,7 @@ public static class PlaybackEndpoints
     {
         var group = app.MapGroup("/v1/playbacks/{playbackKey}").WithTags("Playbacks")
             .AddEndpointFilter<ShuttingDownFilter>()
+            .AddEndpointFilter<PlaybackLogScopeFilter>()
             .RequireCors(CorsOptions.PolicyName);
 
         group.MapPost("/events", PostEventsAsync)

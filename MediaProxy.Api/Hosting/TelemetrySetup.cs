@@ -30,7 +30,8 @@ public static class TelemetrySetup
             .WithTracing(tracing =>
             {
                 tracing.AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal))
-                    .AddHttpClientInstrumentation();
+                    .AddHttpClientInstrumentation()
+                    .AddSource(PlaybackTracing.SourceName);
                 if (otlp)
                 {
                     tracing.AddOtlpExporter();

@@ -80,6 +80,7 @@ public sealed partial class PlaybackReplayer(
         switch (result.Outcome)
         {
             case UpstreamOutcome.Accepted:
+                PlaybackTracing.SessionId(result.SessionId!);
                 var state = await RecordSessionAsync(playbackKey, result.SessionId!, cancellationToken);
                 metrics.SessionCreated();
                 LogSessionCreated(logger, key, result.SessionId!, timeProvider.GetElapsedTime(started).TotalMilliseconds, playback.Queued, state.ToWire());
@@ -133,6 +134,7 @@ public sealed partial class PlaybackReplayer(
 
     private async Task<Step> ReplayAsync(string playbackKey, string sessionId, CancellationToken cancellationToken)
     {
+        PlaybackTracing.SessionId(sessionId);
         var batch = await store.PeekAsync(playbackKey, options.Value.ReplayBatchSize, cancellationToken);
         if (batch.Count == 0)
         {

@@ -24,6 +24,7 @@ public sealed partial class PlaybackService(
 
     public async Task<AcceptResult> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, CancellationToken cancellationToken)
     {
+        using var activity = PlaybackTracing.StartAccept(playbackKey, events.Count);
         // A post with a sessionStart may create work (the sessions call). It is put in the pending index first,
         // sent together with the accept (one round trip), so no crash between the two can hide the work; a
         // spurious entry for a repeated sessionStart is cleared by whoever looks at it.
@@ -34,6 +35,12 @@ public sealed partial class PlaybackService(
         if (marked is not null)
         {
             await marked;
+        }
+
+        PlaybackTracing.Outcome(decision.Outcome.ToString());
+        if (decision.SessionId is { } sessionId)
+        {
+            PlaybackTracing.SessionId(sessionId);
         }
 
         switch (decision.Outcome)

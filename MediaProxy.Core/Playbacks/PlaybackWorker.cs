@@ -61,6 +61,9 @@ public sealed partial class PlaybackWorker(
     /// <summary>Works the playback if its lease can be had; returns when to try it again, if at all.</summary>
     private async Task<TimeSpan?> WorkAsync(string playbackKey, CancellationToken stoppingToken)
     {
+        // Every log line written while working this playback (replayer, upstream client) carries its key.
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["PlaybackKey"] = PlaybackKey.ForLog(playbackKey) });
+        using var activity = PlaybackTracing.StartWork(playbackKey);
         PlaybackLease? lease = null;
         try
         {
