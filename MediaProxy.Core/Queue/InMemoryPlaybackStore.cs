@@ -10,7 +10,7 @@ namespace MediaProxy.Core.Queue;
 /// which the host announces loudly at start-up. It follows the Redis scripts step for step (one lock per playback
 /// stands in for a script's atomicity) and passes the same store tests.
 /// </summary>
-public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, TimeProvider timeProvider) : IPlaybackStore
+public sealed partial class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, TimeProvider timeProvider) : IPlaybackStore
 {
     private readonly ConcurrentDictionary<string, Entry> _playbacks = new(StringComparer.Ordinal);
     private const int SweepEvery = 4096;
@@ -205,60 +205,4 @@ public sealed class InMemoryPlaybackStore(IOptions<PlaybackOptions> options, Tim
 
     public Task<IReadOnlyList<string>> GetDeadLettersAsync(string playbackKey, CancellationToken cancellationToken) =>
         Locked(playbackKey, create: false, touch: false, change: entry => (IReadOnlyList<string>)[.. entry.DeadLetters], missing: []);
-
-    private Task<T> Locked<T>(string playbackKey, bool create, Func<Entry, T> change, T missing = default!) =>
-        Locked(playbackKey, create, touch: true, change, missing);
-
-    /// <summary>Runs <paramref name="change"/> under the playback's lock; like Redis's TTLs, only writes (touch) extend its life.</summary>
-    private Task<T> Locked<T>(string playbackKey, bool create, bool touch, Func<Entry, T> change, T missing = default!)
-    {
-        var now = timeProvider.GetUtcNow();
-        if (_playbacks.TryGetValue(playbackKey, out var existing) && existing.ExpiresAt <= now)
-        {
-            _playbacks.TryRemove(KeyValuePair.Create(playbackKey, existing));
-        }
-
-        // Like Redis's TTLs, expired playbacks must not pile up: sweep them now and then.
-        if (Interlocked.Increment(ref _operations) % SweepEvery == 0)
-        {
-            foreach (var expired in _playbacks.Where(p => p.Value.ExpiresAt <= now))
-            {
-                _playbacks.TryRemove(expired);
-            }
-        }
-
-        // A new entry is born with its expiry set, so a concurrent sweep never takes it for an expired one.
-        Entry? entry = create ? _playbacks.GetOrAdd(playbackKey, static (_, expiresAt) => new Entry { ExpiresAt = expiresAt }, now + _ttl)
-            : _playbacks.GetValueOrDefault(playbackKey);
-        if (entry is null)
-        {
-            return Task.FromResult(missing);
-        }
-
-        lock (entry)
-        {
-            if (touch)
-            {
-                entry.ExpiresAt = now + _ttl;
-            }
-
-            return Task.FromResult(change(entry));
-        }
-    }
-
-    private sealed class Entry
-    {
-        public PlaybackState State { get; set; } = PlaybackState.AwaitingSessionStart;
-        public string? SessionStart { get; set; }
-        public string? SessionId { get; set; }
-        public bool Resume { get; set; }
-        public bool EndAccepted { get; set; }
-        public long Forwarded { get; set; }
-        public string? LastError { get; set; }
-        public LinkedList<string> Queue { get; } = new();
-        public List<string> DeadLetters { get; } = [];
-        public List<(string Key, int Count, DateTimeOffset ExpiresAt)> IdempotencyKeys { get; } = [];
-        public int HeadAttempts { get; set; }
-        public DateTimeOffset ExpiresAt { get; set; }
-    }
 }

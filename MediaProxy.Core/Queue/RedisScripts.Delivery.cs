@@ -1,0 +1,146 @@
+namespace MediaProxy.Core.Queue;
+
+/// <summary>
+/// The scripts of the delivery side: the session id arriving, each replayed event's outcome (pop, dead-letter,
+/// count a failure), direct forwards and their requeue, a lost session, errors and retries.
+/// </summary>
+internal static partial class RedisScripts
+{
+    /// <summary>KEYS: meta, queue. ARGV: ttl, sid. Returns the new state.</summary>
+    public const string SessionCreated = """
+        local meta, queue = KEYS[1], KEYS[2]
+        local state = redis.call('HGET', meta, 'state')
+        if state ~= 'starting' then return state or '' end
+        if redis.call('LLEN', queue) == 0 then state = 'live' else state = 'replaying' end
+        redis.call('HSET', meta, 'sid', ARGV[2], 'state', state)
+        redis.call('HDEL', meta, 'resume', 'lastError')
+        
+        """ + Touch + """
+
+        return state
+        """;
+
+    /// <summary>
+    /// KEYS: meta, queue, dead. ARGV: ttl, expected head, isEnd ('1'/'0'), dead-letter record ('' = delivered).
+    /// Pops the head only if it is still the event the caller sent; returns the new state, or nil.
+    /// </summary>
+    public const string CompleteHead = """
+        local meta, queue, dead = KEYS[1], KEYS[2], KEYS[3]
+        if redis.call('LINDEX', queue, 0) ~= ARGV[2] then return false end
+        redis.call('LPOP', queue)
+        redis.call('HDEL', meta, 'headAttempts')
+        local state = redis.call('HGET', meta, 'state') or 'replaying'
+        if ARGV[4] == '' then
+          redis.call('HINCRBY', meta, 'forwarded', 1)
+          if ARGV[3] == '1' then state = 'ended' end
+        else
+          redis.call('RPUSH', dead, ARGV[4])
+          redis.call('HINCRBY', meta, 'dead', 1)
+        end
+        if state == 'replaying' and redis.call('LLEN', queue) == 0 then state = 'live' end
+        redis.call('HSET', meta, 'state', state)
+        
+        """ + Touch + """
+
+        return state
+        """;
+
+    /// <summary>KEYS: meta, queue. ARGV: ttl, count, ended ('1'/'0'). Returns the new state. Never resurrects an expired playback.</summary>
+    public const string Forwarded = """
+        local meta = KEYS[1]
+        if redis.call('EXISTS', meta) == 0 then return '' end
+        redis.call('HINCRBY', meta, 'forwarded', ARGV[2])
+        if ARGV[3] == '1' then redis.call('HSET', meta, 'state', 'ended') end
+        
+        """ + Touch + """
+
+        return redis.call('HGET', meta, 'state') or ''
+        """;
+
+    /// <summary>KEYS: meta, queue. ARGV: ttl, error, events... Returns the new state.</summary>
+    public const string Requeue = """
+        local meta, queue = KEYS[1], KEYS[2]
+        redis.call('RPUSH', queue, unpack(ARGV, 3))
+        local state = redis.call('HGET', meta, 'state') or 'replaying'
+        if state == 'live' then state = 'replaying' end
+        redis.call('HSET', meta, 'state', state, 'lastError', ARGV[2])
+        
+        """ + Touch + """
+
+        return state
+        """;
+
+    /// <summary>KEYS: meta, queue. ARGV: ttl, error. The next sessions call carries media.resume. Never resurrects an expired playback.</summary>
+    public const string SessionLost = """
+        local meta = KEYS[1]
+        if redis.call('EXISTS', meta) == 0 then return '' end
+        redis.call('HDEL', meta, 'sid')
+        redis.call('HSET', meta, 'state', 'starting', 'resume', '1', 'lastError', ARGV[2])
+        
+        """ + Touch + """
+
+        return 'starting'
+        """;
+
+    /// <summary>KEYS: meta, queue. ARGV: ttl, error, fail ('1'/'0'). Never resurrects an expired playback.</summary>
+    public const string RecordError = """
+        local meta = KEYS[1]
+        if redis.call('EXISTS', meta) == 0 then return 0 end
+        redis.call('HSET', meta, 'lastError', ARGV[2])
+        if ARGV[3] == '1' then redis.call('HSET', meta, 'state', 'failed') end
+        
+        """ + Touch + """
+
+        return 1
+        """;
+
+    /// <summary>
+    /// KEYS: meta, queue, dead. ARGV: ttl, expected head, max attempts, reason, dead-letter record.
+    /// Counts a failed delivery of the head; at the give-up point moves it to the dead letters.
+    /// Returns {dead-lettered (0/1), state}, or nil when the head is no longer the expected event.
+    /// </summary>
+    public const string HeadFailed = """
+        local meta, queue, dead = KEYS[1], KEYS[2], KEYS[3]
+        if redis.call('LINDEX', queue, 0) ~= ARGV[2] then return false end
+        local attempts = redis.call('HINCRBY', meta, 'headAttempts', 1)
+        redis.call('HSET', meta, 'lastError', ARGV[4])
+        local state = redis.call('HGET', meta, 'state') or 'replaying'
+        local deadLettered = 0
+        if attempts >= tonumber(ARGV[3]) then
+          redis.call('LPOP', queue)
+          redis.call('HDEL', meta, 'headAttempts')
+          redis.call('RPUSH', dead, ARGV[5])
+          redis.call('HINCRBY', meta, 'dead', 1)
+          deadLettered = 1
+          if state == 'replaying' and redis.call('LLEN', queue) == 0 then state = 'live' end
+          redis.call('HSET', meta, 'state', state)
+        end
+        
+        """ + Touch + """
+
+        return {deadLettered, state}
+        """;
+
+    /// <summary>
+    /// KEYS: meta, queue. ARGV: ttl. A failed playback goes back to work: starting without a session id,
+    /// else replaying (or live with an empty queue). Returns {retried (0/1), state}.
+    /// </summary>
+    public const string Retry = """
+        local meta, queue = KEYS[1], KEYS[2]
+        local state = redis.call('HGET', meta, 'state')
+        if state ~= 'failed' then return {0, state or ''} end
+        if redis.call('HEXISTS', meta, 'sid') == 0 then
+          state = 'starting'
+        elseif redis.call('LLEN', queue) == 0 then
+          state = 'live'
+        else
+          state = 'replaying'
+        end
+        redis.call('HSET', meta, 'state', state)
+        redis.call('HDEL', meta, 'lastError', 'headAttempts')
+        
+        """ + Touch + """
+
+        return {1, state}
+        """;
+}
