@@ -121,19 +121,26 @@ public sealed partial class PlaybackService(
         using var deadline = new CancellationTokenSource(options.Value.DirectForwardTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var acceptedAt = timeProvider.GetUtcNow();
-        var delivered = 0;
+        var (sent, forwarded, endForwarded) = (0, 0, false);
         string? error = null;
-        for (; delivered < events.Length; delivered++)
+        for (; sent < events.Length; sent++)
         {
             UpstreamResult result;
             try
             {
-                result = await upstream.SendEventAsync(sessionId, events[delivered].Json, linked.Token);
+                result = await upstream.SendEventAsync(sessionId, events[sent].Json, linked.Token);
             }
             catch (OperationCanceledException)
             {
                 error = deadline.IsCancellationRequested ? "Direct forward timed out." : "The post was aborted during direct forward.";
                 break;
+            }
+
+            if (result.Outcome == UpstreamOutcome.Rejected)
+            {
+                // A 400 is final (the contract: never resend that body): dead-lettered now, the rest goes on.
+                await DeadLetterAsync(playbackKey, events[sent], result);
+                continue;
             }
 
             if (result.Outcome != UpstreamOutcome.Accepted)
@@ -142,17 +149,26 @@ public sealed partial class PlaybackService(
                 break;
             }
 
-            metrics.Forwarded(events[delivered].EventType, 1, DeliveryPath.Direct, acceptedAt);
+            forwarded++;
+            endForwarded |= events[sent].IsEnd;
+            metrics.Forwarded(events[sent].EventType, 1, DeliveryPath.Direct, acceptedAt);
         }
 
         // From here on the events must be recorded whatever the caller does: no cancellation.
         var state = PlaybackState.Live;
-        if (delivered > 0)
+        if (forwarded > 0)
         {
-            state = await store.ForwardedAsync(playbackKey, delivered, events[delivered - 1].IsEnd, CancellationToken.None);
+            state = await store.ForwardedAsync(playbackKey, forwarded, endForwarded, CancellationToken.None);
         }
 
-        return delivered < events.Length ? await RequeueAsync(playbackKey, events[delivered..], error!) : state;
+        return sent < events.Length ? await RequeueAsync(playbackKey, events[sent..], error!) : state;
+    }
+
+    private async Task DeadLetterAsync(string playbackKey, PlaybackEvent refused, UpstreamResult result)
+    {
+        LogDirectEventRefused(logger, PlaybackKey.ForLog(playbackKey), result.Detail);
+        await store.DeadLetterAsync(playbackKey, DeadLetterRecord.Create(refused.Json, result, timeProvider.GetUtcNow()), CancellationToken.None);
+        metrics.DeadLettered("rejected", refused.EventType);
     }
 
     /// <summary>Events not forwarded go to the tail of the queue (so the 202 still means durable); the replayer takes over.</summary>
@@ -176,6 +192,9 @@ public sealed partial class PlaybackService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: failed playback put back to work on request")]
     private static partial void LogRetried(ILogger logger, string playbackKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: upstream refused a directly forwarded event ({Reason}); moved to dead letters")]
+    private static partial void LogDirectEventRefused(ILogger logger, string playbackKey, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: direct forward failed ({Reason}); {Count} event(s) queued for replay")]
     private static partial void LogDirectForwardFailed(ILogger logger, string playbackKey, int count, string reason);

@@ -26,8 +26,21 @@ public sealed partial class PlaybackWorker(
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        stoppingToken.Register(() => _drain.CancelAfter(options.Value.ShutdownDrainTimeout));
+        stoppingToken.Register(static worker => ((PlaybackWorker)worker!).StartDrain(), this);
         return Task.WhenAll(Enumerable.Range(0, options.Value.MaxConcurrentPlaybacks).Select(_ => ConsumeAsync(stoppingToken)));
+    }
+
+    /// <summary>Shutdown began: work in flight gets the drain window, then is cancelled and handed back.</summary>
+    private void StartDrain()
+    {
+        try
+        {
+            _drain.CancelAfter(options.Value.ShutdownDrainTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed before it was stopped (a host torn down without StopAsync): nothing is left to drain.
+        }
     }
 
     public override void Dispose()

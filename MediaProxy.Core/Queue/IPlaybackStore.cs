@@ -44,6 +44,12 @@ public interface IPlaybackStore
     /// <summary>Events forwarded directly were acknowledged upstream.</summary>
     Task<PlaybackState> ForwardedAsync(string playbackKey, int count, bool ended, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// An event forwarded directly was refused (400): it goes to the dead letters with <paramref name="deadLetter"/>
+    /// and is counted, as a refused queued event would be. Never resurrects an expired playback.
+    /// </summary>
+    Task DeadLetterAsync(string playbackKey, string deadLetter, CancellationToken cancellationToken);
+
     /// <summary>Direct forwarding failed: the events go to the tail of the queue and the playback back to replaying.</summary>
     Task<PlaybackState> RequeueAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string reason, CancellationToken cancellationToken);
 

@@ -195,6 +195,13 @@ public sealed partial class InMemoryPlaybackStore(IOptions<PlaybackOptions> opti
             return true;
         });
 
+    public Task DeadLetterAsync(string playbackKey, string deadLetter, CancellationToken cancellationToken) =>
+        Locked(playbackKey, create: false, entry =>
+        {
+            entry.DeadLetters.Add(deadLetter);
+            return true;
+        });
+
     public Task RecordErrorAsync(string playbackKey, string reason, bool fail, CancellationToken cancellationToken) =>
         Locked(playbackKey, create: false, entry =>
         {

@@ -120,6 +120,10 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
     public async Task<PlaybackState> ForwardedAsync(string playbackKey, int count, bool ended, CancellationToken cancellationToken) =>
         ParseState(await EvalAsync(RedisScripts.Forwarded, Keys(playbackKey), [_ttlSeconds, count, ended ? "1" : "0"], cancellationToken));
 
+    public Task DeadLetterAsync(string playbackKey, string deadLetter, CancellationToken cancellationToken) =>
+        EvalAsync(RedisScripts.DeadLetter, [RedisKeys.Meta(playbackKey), RedisKeys.Queue(playbackKey), RedisKeys.DeadLetters(playbackKey)],
+            [_ttlSeconds, deadLetter], cancellationToken);
+
     public async Task<PlaybackState> RequeueAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string reason, CancellationToken cancellationToken)
     {
         var args = new RedisValue[2 + events.Count];

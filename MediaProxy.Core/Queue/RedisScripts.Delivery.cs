@@ -57,6 +57,18 @@ internal static partial class RedisScripts
         return redis.call('HGET', meta, 'state') or ''
         """;
 
+    /// <summary>KEYS: meta, queue, dead. ARGV: ttl, dead-letter record. A directly forwarded event the upstream refused.</summary>
+    public const string DeadLetter = """
+        local meta, dead = KEYS[1], KEYS[3]
+        if redis.call('EXISTS', meta) == 0 then return 0 end
+        redis.call('RPUSH', dead, ARGV[2])
+        redis.call('HINCRBY', meta, 'dead', 1)
+        
+        """ + Touch + """
+
+        return 1
+        """;
+
     /// <summary>KEYS: meta, queue. ARGV: ttl, error, events... Returns the new state.</summary>
     public const string Requeue = """
         local meta, queue = KEYS[1], KEYS[2]

@@ -1,42 +1,39 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using MediaProxy.Tests.Faults;
 using MediaProxy.Tests.Infrastructure;
 
 namespace MediaProxy.Tests.Api;
 
 /// <summary>
 /// What an operator scrapes from /metrics on a real store: the backlog while a sessions call is held, then the
-/// events by type, the delivery lag and the sessions call latency once the playback went live.
+/// events by type, the delivery lag and the sessions call latency once the playback went live. The proxy runs as
+/// a child process: meters are process-wide, so in-process hosts of other tests would add to its instruments.
 /// </summary>
 public sealed partial class MetricsTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
 {
     // Its own database: the backlog gauges count the whole store, so no other test's playbacks may be in it.
     private const int Database = 9;
-    private ConfiguredAppFactory _app = null!;
+    private ProxyProcess _proxy = null!;
 
     private MediaProxyAppFactory Shared => fixture.App;
 
     public async Task InitializeAsync()
     {
         var redis = await RedisServer.GetConnectionStringAsync(Database);
-        _app = new ConfiguredAppFactory(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Redis"] = redis,
-            ["MediaProxy:Upstream:BaseUrl"] = Shared.Upstream.BaseUrl,
-            ["MediaProxy:Playbacks:MetricsSampleInterval"] = "00:00:01",
-            ["MediaProxy:RateLimits:Enabled"] = "false",
-        });
+        _proxy = await ProxyProcess.StartAsync(redis, Shared.Upstream.BaseUrl,
+            new Dictionary<string, string> { ["MediaProxy__Playbacks__MetricsSampleInterval"] = "00:00:01" });
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync() => await _proxy.DisposeAsync();
 
     [Fact]
     public async Task Metrics_HeldSessionsCallThenLive_ShowsBacklogThenEventsLagAndSessionsLatency()
     {
         var key = TestEvents.NewKey();
         Shared.Upstream.DelaySessions(body => body.Contains(key, StringComparison.Ordinal), TimeSpan.FromSeconds(4));
-        var client = new PlaybackClient(_app.CreateClient());
+        var client = new PlaybackClient(_proxy.CreateClient());
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(key, TestEvents.SessionStart(key))).Status);
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(key, TestEvents.Array([TestEvents.Ping(1), TestEvents.Event("play", 2), TestEvents.Ping(3)]))).Status);
 
@@ -63,9 +60,10 @@ public sealed partial class MetricsTests(AppFixture fixture) : IClassFixture<App
         var metrics = string.Empty;
         await Eventually.WaitUntilAsync(async () =>
         {
-            metrics = await _app.CreateClient().GetStringAsync("/metrics");
+            using var http = _proxy.CreateClient();
+            metrics = await http.GetStringAsync("/metrics");
             return condition(metrics);
-        }, TimeSpan.FromSeconds(30), () => metrics);
+        }, TimeSpan.FromSeconds(30), () => string.Join('\n', metrics.Split('\n').Where(l => l.StartsWith("mediaproxy_", StringComparison.Ordinal) && !l.Contains("_bucket", StringComparison.Ordinal))));
         return metrics;
     }
 

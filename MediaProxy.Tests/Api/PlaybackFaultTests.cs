@@ -81,10 +81,13 @@ public sealed class PlaybackFaultTests(AppFixture fixture) : IClassFixture<AppFi
         var key = TestEvents.NewKey();
         var marker = TestEvents.NewKey();
         App.Upstream.FailNextEvents(body => body.Contains(marker, StringComparison.Ordinal), count: failures, statusCode: statusCode);
+        // A slow sessions call, so the events are queued and this is the replay's doing, not a direct forward's.
+        App.Upstream.DelaySessions(body => body.Contains(key, StringComparison.Ordinal), TimeSpan.FromMilliseconds(500));
         var client = NewClient();
 
         await client.PostAsync(key, TestEvents.SessionStart(key));
-        await client.PostAsync(key, TestEvents.Array([TestEvents.Ping(1), TestEvents.Ping(2, marker), TestEvents.Ping(3)]));
+        var (_, queued) = await client.PostAsync(key, TestEvents.Array([TestEvents.Ping(1), TestEvents.Ping(2, marker), TestEvents.Ping(3)]));
+        Assert.Equal("starting", queued.GetProperty("state").GetString());
 
         var live = await client.WaitForStateAsync(key, "live");
         Assert.Equal((2L, 1L), (live.Forwarded, live.DeadLettered));
@@ -115,5 +118,26 @@ public sealed class PlaybackFaultTests(AppFixture fixture) : IClassFixture<AppFi
         var resumed = App.Upstream.SessionsForMedia(key).Single(s => s.Id == second.SessionId);
         Assert.True(resumed.SessionStart.GetProperty("params").GetProperty("media.resume").GetBoolean());
         Assert.Equal([2, 3], App.Upstream.SequenceOf(second.SessionId!));
+    }
+
+    [Fact]
+    public async Task DirectForward_UpstreamRefusesAnEvent_DeadLetteredAtOnceNeverResentRestForwarded()
+    {
+        var key = TestEvents.NewKey();
+        var marker = TestEvents.NewKey();
+        App.Upstream.FailNextEvents(body => body.Contains(marker, StringComparison.Ordinal), count: 1, statusCode: 400);
+        var client = NewClient();
+        await client.PostAsync(key, TestEvents.SessionStart(key));
+        await client.WaitForStateAsync(key, "live");
+
+        var (status, body) = await client.PostAsync(key, TestEvents.Array([TestEvents.Ping(1), TestEvents.Ping(2, marker), TestEvents.Ping(3)]));
+
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.Equal("live", body.GetProperty("state").GetString());
+        var playback = await client.GetAsync(key);
+        Assert.Equal((2L, 1L, 0L), (playback.Forwarded, playback.DeadLettered, playback.Queued));
+        Assert.Equal([1, 3], App.Upstream.SequenceOf(Assert.Single(App.Upstream.SessionsForMedia(key)).Id));
+        Assert.Equal(1, App.Upstream.EventCallCount(b => b.Contains(marker, StringComparison.Ordinal)));
+        Assert.Equal(400, Assert.Single(await client.GetDeadLettersAsync(key)).GetProperty("status").GetInt32());
     }
 }

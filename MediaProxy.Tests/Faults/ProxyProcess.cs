@@ -28,7 +28,7 @@ public sealed class ProxyProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _output.TakeLast(60));
 
-    public static async Task<ProxyProcess> StartAsync(string redis, string upstream)
+    public static async Task<ProxyProcess> StartAsync(string redis, string upstream, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = RedisProcess.FreePort();
         var start = new ProcessStartInfo("dotnet", [ApiDll, "--urls", $"http://127.0.0.1:{port}"])
@@ -49,6 +49,11 @@ public sealed class ProxyProcess : IAsyncDisposable
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
             },
         };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var proxy = new ProxyProcess(Process.Start(start)!, port);
         using var client = proxy.CreateClient();
         await Eventually.WaitUntilAsync(async () =>

@@ -170,4 +170,24 @@ public abstract partial class PlaybackStoreContractTests
         var playback = await Store.GetAsync(Key, None);
         Assert.True(playback is null || (playback.SessionStartJson is null && playback.Queued == 0), $"left a trace: {playback}");
     }
+
+    [Fact]
+    public async Task DeadLetterAsync_LivePlayback_RecordKeptAndCountedQueueUntouched()
+    {
+        await LiveAsync();
+
+        await Store.DeadLetterAsync(Key, "{\"n\":1}", None);
+
+        Assert.Equal(["{\"n\":1}"], await Store.GetDeadLettersAsync(Key, None));
+        var playback = await GetAsync();
+        Assert.Equal((1L, 0L, 0L, PlaybackState.Live), (playback.DeadLettered, playback.Forwarded, playback.Queued, playback.State));
+    }
+
+    [Fact]
+    public async Task DeadLetterAsync_UnknownPlayback_NothingCreated()
+    {
+        await Store.DeadLetterAsync(Key, "{}", None);
+
+        Assert.Null(await Store.GetAsync(Key, None));
+    }
 }
