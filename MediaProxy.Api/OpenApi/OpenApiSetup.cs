@@ -15,6 +15,10 @@ public static class OpenApiSetup
         Try it: post the **sessionStart** example to `/v1/playbacks/{playbackKey}/events`, then **play** and
         the **array**, and watch `GET /v1/playbacks/{playbackKey}` go `starting → live`. With the built-in
         simulator, `GET /simulator/sessions` shows what the upstream received.
+
+        See it with a real video: [the demo page](/demo/) tracks a clip with the browser client
+        [`/client/mediaproxy.js`](/client/mediaproxy.js). Already speaking Adobe's API? The same calls work under
+        `/api/v1/sessions` here: only the base URL changes.
         """;
 
     public static IServiceCollection AddMediaProxyOpenApi(this IServiceCollection services)
