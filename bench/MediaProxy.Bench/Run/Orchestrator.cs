@@ -35,16 +35,30 @@ internal sealed class Orchestrator : IAsyncDisposable
     public static async Task<int> RunAsync(BenchArgs args)
     {
         var plan = args.Flag("quick") ? Plan.QuickPlan : Plan.Full;
+        // --only live|queued|replay [--seconds N]: one phase, measured longer, for profiling (no table, no document).
+        var only = args.Get("only");
+        if (args.Get("seconds") is { } seconds)
+        {
+            plan = plan with { Duration = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture)) };
+        }
+
         var logDirectory = Directory.CreateTempSubdirectory("mediaproxy-bench-").FullName;
         Console.WriteLine($"MediaProxy benchmark ({(plan.Quick ? "quick: a few seconds per figure, numbers are NOT meaningful" : "full")}); logs in {logDirectory}");
         var started = Stopwatch.StartNew();
+        var loadBefore = MachineInfo.LoadAverage();
         Results results;
         await using (var run = new Orchestrator(plan, Path.GetFullPath(args.Require("api-dll")), logDirectory))
         {
-            results = await run.ExecuteAsync(args.Get("micro-dll"));
+            results = await run.ExecuteAsync(args.Get("micro-dll"), only);
         }
 
-        results.Environment = await MachineInfo.ReadAsync(args.Get("sdk") ?? "?", results.RedisVersion);
+        if (only is not null)
+        {
+            return 0;
+        }
+
+        results.Environment = await MachineInfo.ReadAsync(args.Get("sdk") ?? "?", results.RedisVersion, loadBefore);
+        Console.WriteLine($"Load average before the run: {loadBefore}; after: {results.Environment.LoadAfter} (other work on the machine skews every figure).");
         var table = Report.Table(results);
         Console.WriteLine();
         Console.WriteLine(table);
@@ -58,25 +72,34 @@ internal sealed class Orchestrator : IAsyncDisposable
         return 0;
     }
 
-    private async Task<Results> ExecuteAsync(string? microDll)
+    private async Task<Results> ExecuteAsync(string? microDll, string? only)
     {
         await StartInfrastructureAsync();
         var stats = new RedisStats(_redisClient!);
         _results.RedisVersion = await stats.VersionAsync();
 
-        await using (var proxy = await StartProxyAsync("proxy-1"))
+        if (only is null or "live" or "queued")
         {
-            await LivePhaseAsync(proxy);
-            await QueuedPhaseAsync(proxy, stats);
+            await using var proxy = await StartProxyAsync("proxy-1");
+            if (only is null or "live")
+            {
+                await LivePhaseAsync(proxy);
+            }
+
+            if (only is null or "queued")
+            {
+                await QueuedPhaseAsync(proxy, stats);
+            }
         }
 
-        await stats.FlushAsync();
-        await using (var proxy = await StartProxyAsync("proxy-2"))
+        if (only is null or "replay")
         {
+            await stats.FlushAsync();
+            await using var proxy = await StartProxyAsync("proxy-2");
             await ReplayPhaseAsync(proxy);
         }
 
-        if (microDll is not null)
+        if (microDll is not null && only is null)
         {
             await MicroAsync(microDll);
         }
@@ -182,11 +205,16 @@ internal sealed class Orchestrator : IAsyncDisposable
             return live == keys.Length;
         }, TimeSpan.FromSeconds(60), "live playbacks");
 
+        await WarmUpAsync(_results.ProxyUrl, Singles(keys));
+        await WarmUpAsync(_results.YarpUrl, Singles(keys));
         var before = await UpstreamStatsAsync();
-        _results.LiveProxy = await MeasureAsync("live forward: proxy", _results.ProxyUrl, proxy, Singles(keys));
+        (_results.LiveProxy, _results.Yarp) = await AlternateAsync(
+            () => MeasureAsync("live forward: proxy", _results.ProxyUrl, proxy, Singles(keys)),
+            () => MeasureAsync("live forward: YARP", _results.YarpUrl, null, Singles(keys)));
         var after = await UpstreamStatsAsync();
+        // Every post answered 202 by the proxy or YARP must have reached the upstream (nothing queued behind).
         _results.LiveUpstreamEvents = after.Events - before.Events;
-        _results.Yarp = await MeasureAsync("live forward: YARP", _results.YarpUrl, null, Singles(keys));
+        _results.LivePosts = _results.LivePostsTotal;
         _results.Bare = await MeasureAsync("bare 202", _results.BareUrl, null, Singles(keys));
     }
 
@@ -214,12 +242,21 @@ internal sealed class Orchestrator : IAsyncDisposable
         _results.BackgroundCalls = await stats.CommandCallsAsync();
         _results.BackgroundSeconds = idle.Elapsed.TotalSeconds;
 
+        await WarmUpAsync(_results.ProxyUrl, Singles(keys));
+        await WarmUpAsync(_results.RpushUrl, Singles(keys));
+        await WarmUpAsync(_results.ProxyUrl, Arrays(keys));
+
+        // Command counts: one proxy run on its own, so nothing else touches Redis but the proxy's background work.
         await stats.ResetAsync();
-        _results.QueuedProxy = await MeasureAsync("queued accept: proxy", _results.ProxyUrl, proxy, Singles(keys));
+        _results.CountedRun = await MeasureAsync("queued accept: proxy (Redis commands counted)", _results.ProxyUrl, proxy, Singles(keys));
         _results.QueuedCalls = await stats.CommandCallsAsync();
 
-        _results.Rpush = await MeasureAsync("RPUSH + 202 baseline", _results.RpushUrl, null, Singles(keys));
-        _results.ArraysProxy = await MeasureAsync("queued accept, 20-event arrays: proxy", _results.ProxyUrl, proxy, Arrays(keys));
+        (_results.QueuedProxy, _results.Rpush) = await AlternateAsync(
+            () => MeasureAsync("queued accept: proxy", _results.ProxyUrl, proxy, Singles(keys)),
+            () => MeasureAsync("RPUSH + 202 baseline", _results.RpushUrl, null, Singles(keys)));
+        (_results.ArraysProxy, _) = await AlternateAsync(
+            () => MeasureAsync("queued accept, 20-event arrays: proxy", _results.ProxyUrl, proxy, Arrays(keys)),
+            () => Task.FromResult(_results.QueuedProxy));
         _results.RssAfterLoadBytes = proxy.ResidentBytes();
 
         long memory = 0, json = 0, events = 0, meta = 0;
@@ -244,6 +281,9 @@ internal sealed class Orchestrator : IAsyncDisposable
         await ForEachAsync(probes.Length, i => load.PostAsync(new LoadRequest(EventsPath(probes[i]), EventBodies.Singles[0])));
         LoadRequest Probe(long i) => new(EventsPath(probes[i % probes.Length]), EventBodies.Singles[(int)(i % EventBodies.Singles.Count)]);
 
+        // A fresh proxy: warm up the replay path (tiered JIT, connection pools) and the probe before measuring either.
+        await ReplayRoundAsync(load, "w", _plan.Quick ? Plan.ReplayConcurrency : 256, _plan.Quick ? 5 : 20, probe: null);
+        await load.OpenLoopAsync(_plan.ProbeRate, _plan.Warmup, Probe);
         _results.ProbeIdle = await load.OpenLoopAsync(_plan.ProbeRate, _plan.ProbeDuration, Probe);
         Console.WriteLine($"  accept latency, idle: p50 {_results.ProbeIdle.P50Ms:F2} ms, p99 {_results.ProbeIdle.P99Ms:F2} ms ({_results.ProbeIdle.Sent} posts at {_plan.ProbeRate}/s)");
 
@@ -253,19 +293,19 @@ internal sealed class Orchestrator : IAsyncDisposable
                 (w, i) => new LoadRequest($"/api/v1/sessions/capacity{w}/events", EventBodies.Singles[(int)((w + i) % EventBodies.Singles.Count)]), Plan.ReplayConcurrency);
         }
 
-        _results.Drain = await ReplayRoundAsync(load, "a", probe: null);
+        _results.Drain = await ReplayRoundAsync(load, "a", _plan.ReplayPlaybacks, _plan.ReplayEventsPerPlayback, probe: null);
         Console.WriteLine($"  replay drain: {_results.Drain.Events} events in {_results.Drain.SpanSeconds:F2} s = {_results.Drain.PerSecond:F0}/s ({_results.Drain.FromReleasePerSecond:F0}/s from release)");
-        _results.DrainWithProbe = await ReplayRoundAsync(load, "b", Probe);
+        _results.DrainWithProbe = await ReplayRoundAsync(load, "b", _plan.ReplayPlaybacks, _plan.ReplayEventsPerPlayback, Probe);
         _results.ProbeReplay = _results.DrainWithProbe.Probe!;
         Console.WriteLine($"  accept latency during replay: p50 {_results.ProbeReplay.P50Ms:F2} ms, p99 {_results.ProbeReplay.P99Ms:F2} ms ({_results.ProbeReplay.Sent} posts)");
     }
 
-    private async Task<DrainResult> ReplayRoundAsync(LoadGenerator load, string gate, Func<long, LoadRequest>? probe)
+    private async Task<DrainResult> ReplayRoundAsync(LoadGenerator load, string gate, int playbacks, int eventsPerPlayback, Func<long, LoadRequest>? probe)
     {
-        var keys = Keys($"r{gate}", _plan.ReplayPlaybacks);
+        var keys = Keys($"r{gate}", playbacks);
         await ForEachAsync(keys.Length, i => load.PostAsync(new LoadRequest(EventsPath(keys[i]),
-            EventBodies.StartWithEvents($"gate-{gate}-{i}", i, _plan.ReplayEventsPerPlayback))));
-        var expected = (long)keys.Length * _plan.ReplayEventsPerPlayback;
+            EventBodies.StartWithEvents($"gate-{gate}-{i}", i, eventsPerPlayback))));
+        var expected = (long)keys.Length * eventsPerPlayback;
         var held = Math.Min(keys.Length, Plan.ReplayConcurrency);
         await WaitAsync(async () => (await UpstreamStatsAsync()).HeldSessionCalls >= held, TimeSpan.FromSeconds(60), "held sessions calls");
 
@@ -313,6 +353,29 @@ internal sealed class Orchestrator : IAsyncDisposable
 
     // ---------------------------------------------------------------- helpers
 
+    /// <summary>Load that is not measured: brings the server's code to its optimised tier and fills connection pools.</summary>
+    private async Task WarmUpAsync(string url, Func<int, long, LoadRequest> next)
+    {
+        using var load = new LoadGenerator(url, _plan.Connections);
+        var result = await load.ClosedLoopAsync(_plan.Connections, TimeSpan.Zero, _plan.ServerWarmup, next);
+        Console.WriteLine($"  (warm-up {url}: {result.PerSecond:F0} posts/s)");
+    }
+
+    /// <summary>Runs A and B alternately <see cref="Plan.Repeats"/> times; the best (highest rate) of each counts.</summary>
+    private async Task<(Measured A, Measured B)> AlternateAsync(Func<Task<Measured>> a, Func<Task<Measured>> b)
+    {
+        Measured? bestA = null, bestB = null;
+        for (var i = 0; i < _plan.Repeats; i++)
+        {
+            var ma = await a();
+            bestA = bestA is null || ma.Result.PerSecond > bestA.Result.PerSecond ? ma : bestA;
+            var mb = await b();
+            bestB = bestB is null || mb.Result.PerSecond > bestB.Result.PerSecond ? mb : bestB;
+        }
+
+        return (bestA!, bestB!);
+    }
+
     private async Task<Measured> MeasureAsync(string name, string url, ChildProcess? server, Func<int, long, LoadRequest> next)
     {
         using var load = new LoadGenerator(url, _plan.Connections);
@@ -325,9 +388,15 @@ internal sealed class Orchestrator : IAsyncDisposable
         var serverCpu = server is null ? 0 : Cpu.Seconds(server.Pid);
         var redisCpu = Cpu.Seconds(RedisProcess.Pid);
         var result = await load.ClosedLoopAsync(workers, _plan.Warmup, _plan.Duration, next);
+        if (name == "live forward: proxy")
+        {
+            _results.LivePostsTotal += result.TotalSucceeded;
+        }
+
         var measured = new Measured(name, url, result,
             server is null ? 0 : Cpu.Seconds(server.Pid) - serverCpu, Cpu.Seconds(RedisProcess.Pid) - redisCpu);
-        Console.WriteLine($"  {name}: {result.PerSecond:F0} posts/s (p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, {result.Failed} failed{(result.Failed > 0 ? $": {result.FirstFailure}" : "")})");
+        var cpu = server is null || result.TotalSucceeded == 0 ? "" : $", proxy CPU {measured.ServerCpuSeconds * 1e6 / result.TotalSucceeded:F0} µs/post";
+        Console.WriteLine($"  {name}: {result.PerSecond:F0} posts/s (p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, {result.Failed} failed{(result.Failed > 0 ? $": {result.FirstFailure}" : "")}{cpu})");
         return measured;
     }
 

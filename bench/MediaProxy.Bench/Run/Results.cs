@@ -26,6 +26,9 @@ internal sealed class Results
 
     public Measured? LiveProxy { get; set; }
     public long LiveUpstreamEvents { get; set; }
+    public long LivePosts { get; set; }
+    public long LivePostsTotal { get; set; }
+    public Measured? CountedRun { get; set; }
     public Measured? Yarp { get; set; }
     public Measured? Bare { get; set; }
 
@@ -56,8 +59,8 @@ internal sealed class Results
     /// <summary>Per accepted event: calls of each command, background work (measured idle, scaled to the window) subtracted.</summary>
     public Dictionary<string, double> CallsPerEvent()
     {
-        var accepted = QueuedProxy!.Result.TotalSucceeded;
-        var scale = BackgroundSeconds > 0 ? QueuedProxy.Result.TotalElapsed.TotalSeconds / BackgroundSeconds : 0;
+        var accepted = CountedRun!.Result.TotalSucceeded;
+        var scale = BackgroundSeconds > 0 ? CountedRun.Result.TotalElapsed.TotalSeconds / BackgroundSeconds : 0;
         return QueuedCalls.ToDictionary(
             c => c.Key,
             c => Math.Max(0, c.Value - (BackgroundCalls.GetValueOrDefault(c.Key) * scale)) / accepted,
