@@ -23,6 +23,7 @@ internal sealed class Orchestrator : IAsyncDisposable
     private readonly List<ChildProcess> _children = [];
     private readonly Results _results = new();
     private ConnectionMultiplexer? _redisClient;
+    private ChildProcess? _proxy;
     private string _redis = "";
     private string _upstream = "";
 
@@ -78,24 +79,25 @@ internal sealed class Orchestrator : IAsyncDisposable
         var stats = new RedisStats(_redisClient!);
         _results.RedisVersion = await stats.VersionAsync();
 
-        if (only is null or "live" or "queued")
+        // A fresh proxy (and an empty Redis) per phase: the queued phase leaves every worker stuck in a sessions
+        // call that never returns, and its RSS figure must not include what an earlier phase left on the heap.
+        if (only is null or "queued")
         {
-            await using var proxy = await StartProxyAsync("proxy-1");
-            if (only is null or "live")
-            {
-                await LivePhaseAsync(proxy);
-            }
+            await using var proxy = await StartProxyAsync("proxy-queued");
+            await QueuedPhaseAsync(proxy, stats);
+        }
 
-            if (only is null or "queued")
-            {
-                await QueuedPhaseAsync(proxy, stats);
-            }
+        if (only is null or "live")
+        {
+            await stats.FlushAsync();
+            await using var proxy = await StartProxyAsync("proxy-live");
+            await LivePhaseAsync(proxy);
         }
 
         if (only is null or "replay")
         {
             await stats.FlushAsync();
-            await using var proxy = await StartProxyAsync("proxy-2");
+            await using var proxy = await StartProxyAsync("proxy-replay");
             await ReplayPhaseAsync(proxy);
         }
 
@@ -160,6 +162,7 @@ internal sealed class Orchestrator : IAsyncDisposable
             ["MediaProxy__Playbacks__MaxHeldEvents"] = "1000000",
         }, Path.GetDirectoryName(_apiDll));
         _children.Add(proxy);
+        _proxy = proxy;
         await proxy.WaitHttpReadyAsync($"{url}/health/ready", TimeSpan.FromSeconds(60));
         _results.ProxyUrl = url;
         Console.WriteLine($"{name} (pid {proxy.Pid}) ready on {url}");
@@ -173,7 +176,9 @@ internal sealed class Orchestrator : IAsyncDisposable
         return child;
     }
 
-    private ChildProcess RedisProcess => _children.First(c => c.Name == "redis");
+    private ChildProcess RedisProcess => Child("redis");
+
+    private ChildProcess Child(string name) => _children.First(c => c.Name == name);
 
     public async ValueTask DisposeAsync()
     {
@@ -210,12 +215,12 @@ internal sealed class Orchestrator : IAsyncDisposable
         var before = await UpstreamStatsAsync();
         (_results.LiveProxy, _results.Yarp) = await AlternateAsync(
             () => MeasureAsync("live forward: proxy", _results.ProxyUrl, proxy, Singles(keys)),
-            () => MeasureAsync("live forward: YARP", _results.YarpUrl, null, Singles(keys)));
+            () => MeasureAsync("live forward: YARP", _results.YarpUrl, Child("yarp"), Singles(keys)));
         var after = await UpstreamStatsAsync();
         // Every post answered 202 by the proxy or YARP must have reached the upstream (nothing queued behind).
         _results.LiveUpstreamEvents = after.Events - before.Events;
         _results.LivePosts = _results.LivePostsTotal;
-        _results.Bare = await MeasureAsync("bare 202", _results.BareUrl, null, Singles(keys));
+        _results.Bare = await MeasureAsync("bare 202", _results.BareUrl, Child("bare"), Singles(keys));
     }
 
     /// <summary>Queued accepts: every sessions call hangs, so every event is queued in Redis.</summary>
@@ -253,7 +258,7 @@ internal sealed class Orchestrator : IAsyncDisposable
 
         (_results.QueuedProxy, _results.Rpush) = await AlternateAsync(
             () => MeasureAsync("queued accept: proxy", _results.ProxyUrl, proxy, Singles(keys)),
-            () => MeasureAsync("RPUSH + 202 baseline", _results.RpushUrl, null, Singles(keys)));
+            () => MeasureAsync("RPUSH + 202 baseline", _results.RpushUrl, Child("rpush"), Singles(keys)));
         (_results.ArraysProxy, _) = await AlternateAsync(
             () => MeasureAsync("queued accept, 20-event arrays: proxy", _results.ProxyUrl, proxy, Arrays(keys)),
             () => Task.FromResult(_results.QueuedProxy));
@@ -289,12 +294,12 @@ internal sealed class Orchestrator : IAsyncDisposable
 
         using (var direct = new LoadGenerator(_upstream, Plan.ReplayConcurrency))
         {
-            _results.UpstreamCapacity = await MeasureAsync("fake upstream capacity (direct, 64 connections)", _upstream, null, direct,
+            _results.UpstreamCapacity = await MeasureAsync("fake upstream capacity (direct, 64 connections)", _upstream, Child("upstream"), direct,
                 (w, i) => new LoadRequest($"/api/v1/sessions/capacity{w}/events", EventBodies.Singles[(int)((w + i) % EventBodies.Singles.Count)]), Plan.ReplayConcurrency);
         }
 
         _results.Drain = await ReplayRoundAsync(load, "a", _plan.ReplayPlaybacks, _plan.ReplayEventsPerPlayback, probe: null);
-        Console.WriteLine($"  replay drain: {_results.Drain.Events} events in {_results.Drain.SpanSeconds:F2} s = {_results.Drain.PerSecond:F0}/s ({_results.Drain.FromReleasePerSecond:F0}/s from release)");
+        Console.WriteLine($"  replay drain: {_results.Drain.Events} events in {_results.Drain.SpanSeconds:F2} s = {_results.Drain.PerSecond:F0}/s ({_results.Drain.FromReleasePerSecond:F0}/s from release); CPU per event: proxy {_results.Drain.ProxyCpuPerEvent * 1e6:F0} µs, Redis {_results.Drain.RedisCpuPerEvent * 1e6:F0} µs, upstream {_results.Drain.UpstreamCpuPerEvent * 1e6:F0} µs");
         _results.DrainWithProbe = await ReplayRoundAsync(load, "b", _plan.ReplayPlaybacks, _plan.ReplayEventsPerPlayback, Probe);
         _results.ProbeReplay = _results.DrainWithProbe.Probe!;
         Console.WriteLine($"  accept latency during replay: p50 {_results.ProbeReplay.P50Ms:F2} ms, p99 {_results.ProbeReplay.P99Ms:F2} ms ({_results.ProbeReplay.Sent} posts)");
@@ -314,6 +319,9 @@ internal sealed class Orchestrator : IAsyncDisposable
         var released = Stopwatch.StartNew();
         (await client.PostAsync($"/control/release/{gate}", null)).EnsureSuccessStatusCode();
 
+        var proxyCpu = Cpu.Seconds(_proxy!.Pid);
+        var redisCpu = Cpu.Seconds(RedisProcess.Pid);
+        var upstreamCpu = Cpu.Seconds(Child("upstream").Pid);
         using var drained = new CancellationTokenSource();
         var probing = probe is null ? null : load.OpenLoopAsync(_plan.ProbeRate, _plan.ProbeDuration, probe, drained.Token);
         UpstreamStats stats;
@@ -324,9 +332,15 @@ internal sealed class Orchestrator : IAsyncDisposable
         }
 
         var fromRelease = released.Elapsed.TotalSeconds;
+        var cpu = (Proxy: Cpu.Seconds(_proxy.Pid) - proxyCpu, Redis: Cpu.Seconds(RedisProcess.Pid) - redisCpu, Upstream: Cpu.Seconds(Child("upstream").Pid) - upstreamCpu);
         await drained.CancelAsync();
         var probed = probing is null ? null : await probing;
-        return new DrainResult(stats.Events, expected, stats.EventSpanSeconds, fromRelease, probed);
+        return new DrainResult(stats.Events, expected, stats.EventSpanSeconds, fromRelease, probed)
+        {
+            ProxyCpuPerEvent = cpu.Proxy / Math.Max(1, stats.Events),
+            RedisCpuPerEvent = cpu.Redis / Math.Max(1, stats.Events),
+            UpstreamCpuPerEvent = cpu.Upstream / Math.Max(1, stats.Events),
+        };
     }
 
     private async Task MicroAsync(string microDll)
@@ -382,7 +396,7 @@ internal sealed class Orchestrator : IAsyncDisposable
         return await MeasureAsync(name, url, server, load, next, _plan.Connections);
     }
 
-    /// <summary>A closed-loop run, with the CPU seconds the server (if it is the proxy) and Redis spent meanwhile.</summary>
+    /// <summary>A closed-loop run, with the CPU seconds the server under load and Redis spent meanwhile.</summary>
     private async Task<Measured> MeasureAsync(string name, string url, ChildProcess? server, LoadGenerator load, Func<int, long, LoadRequest> next, int workers)
     {
         var serverCpu = server is null ? 0 : Cpu.Seconds(server.Pid);
@@ -395,7 +409,7 @@ internal sealed class Orchestrator : IAsyncDisposable
 
         var measured = new Measured(name, url, result,
             server is null ? 0 : Cpu.Seconds(server.Pid) - serverCpu, Cpu.Seconds(RedisProcess.Pid) - redisCpu);
-        var cpu = server is null || result.TotalSucceeded == 0 ? "" : $", proxy CPU {measured.ServerCpuSeconds * 1e6 / result.TotalSucceeded:F0} µs/post";
+        var cpu = server is null || result.TotalSucceeded == 0 ? "" : $", server CPU {measured.ServerCpuSeconds * 1e6 / result.TotalSucceeded:F0} µs/post";
         Console.WriteLine($"  {name}: {result.PerSecond:F0} posts/s (p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, {result.Failed} failed{(result.Failed > 0 ? $": {result.FirstFailure}" : "")}{cpu})");
         return measured;
     }

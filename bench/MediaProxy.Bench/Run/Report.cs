@@ -48,7 +48,7 @@ internal static class Report
         Row("Redis memory per queued event (MEMORY USAGE of the queue lists)", perEvent, "B", jsonPerEvent, "its JSON", perEvent / jsonPerEvent, "≤ 1.3×", perEvent / jsonPerEvent <= 1.3);
 
         var rss = r.RssQueuedBytes / 1048576.0;
-        rows.Add([$"Proxy RSS with {r.RssPlaybacks:N0} playbacks queued", $"{rss:F0} MB", $"{r.RssIdleBytes / 1048576.0:F0} MB (before they were queued)",
+        rows.Add([$"Proxy RSS with {r.RssPlaybacks:N0} playbacks queued", $"{rss:F0} MB", $"{r.RssIdleBytes / 1048576.0:F0} MB (fresh, before they were queued)",
             $"{rss:F0} MB", "≤ 200 MB", rss <= 200 ? "yes" : "**no**"]);
 
         var p99 = r.ProbeReplay!.P99Ms;
@@ -102,14 +102,14 @@ internal static class Report
         }
 
         doc.AppendLine("## All closed-loop runs").AppendLine();
-        doc.AppendLine(CultureInfo.InvariantCulture, $"{r.Plan.Connections} connections (the upstream capacity run: {Plan.ReplayConcurrency}), {r.Plan.Warmup.TotalSeconds:F0} s warm-up, {r.Plan.Duration.TotalSeconds:F0} s measured; each server first gets {r.Plan.ServerWarmup.TotalSeconds:F0} s of unmeasured load (tiered JIT); compared runs alternate {r.Plan.Repeats} times (proxy, baseline, proxy, …) and the best of each is shown. Latencies are closed-loop service times (not corrected for coordinated omission; the open-loop probe below is).").AppendLine();
-        doc.AppendLine("| run | posts/s | events/s | p50 ms | p99 ms | failed | proxy CPU ms/event | Redis CPU µs/event |");
+        doc.AppendLine(CultureInfo.InvariantCulture, $"{r.Plan.Connections} connections (the upstream capacity run: {Plan.ReplayConcurrency}), {r.Plan.Warmup.TotalSeconds:F0} s warm-up, {r.Plan.Duration.TotalSeconds:F0} s measured; each server first gets {r.Plan.ServerWarmup.TotalSeconds:F0} s of unmeasured load (tiered JIT); compared runs alternate {r.Plan.Repeats} times (proxy, baseline, proxy, …) and the best of each is shown. Server CPU is the CPU (user + system) of the process under load over the whole run, per post: the most load-independent comparison of what each server costs. Latencies are closed-loop service times (not corrected for coordinated omission; the open-loop probe below is).").AppendLine();
+        doc.AppendLine("| run | posts/s | events/s | p50 ms | p99 ms | failed | server CPU µs/post | Redis CPU µs/event |");
         doc.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var (run, perPost) in new[] { (r.CountedRun!, 1), (r.QueuedProxy!, 1), (r.Rpush!, 1), (r.ArraysProxy!, 20), (r.LiveProxy!, 1), (r.Yarp!, 1), (r.Bare!, 1), (r.UpstreamCapacity!, 1) })
         {
             var events = (double)run.Result.TotalSucceeded * perPost;
             doc.AppendLine(CultureInfo.InvariantCulture,
-                $"| {run.Name} | {run.Result.PerSecond:F0} | {run.Result.PerSecond * perPost:F0} | {run.Result.P50Ms:F2} | {run.Result.P99Ms:F2} | {run.Result.Failed} | {(run.ServerCpuSeconds > 0 ? (run.ServerCpuSeconds * 1000 / events).ToString("F3", Inv) : "–")} | {(run.RedisCpuSeconds * 1e6 / events).ToString("F1", Inv)} |");
+                $"| {run.Name} | {run.Result.PerSecond:F0} | {run.Result.PerSecond * perPost:F0} | {run.Result.P50Ms:F2} | {run.Result.P99Ms:F2} | {run.Result.Failed} | {(run.ServerCpuSeconds * 1e6 / run.Result.TotalSucceeded).ToString("F0", Inv)} | {(run.RedisCpuSeconds * 1e6 / events).ToString("F1", Inv)} |");
         }
 
         doc.AppendLine();
@@ -131,12 +131,12 @@ internal static class Report
         doc.AppendLine(CultureInfo.InvariantCulture, $"- Queue lists: {m.Keys} sampled playbacks hold {m.Events:N0} events, {m.JsonBytes:N0} bytes of JSON, `MEMORY USAGE … SAMPLES 0` {m.Memory:N0} bytes: {(double)m.Memory / m.Events:F0} B per event for {(double)m.JsonBytes / m.Events:F0} B of JSON.");
         doc.AppendLine(CultureInfo.InvariantCulture, $"- Each playback's meta hash (state, the stored sessionStart, counters): {(double)m.MetaMemory / m.Keys:F0} B on average.");
         doc.AppendLine(CultureInfo.InvariantCulture, $"- Redis `used_memory` at the end of the queued phase: {r.UsedMemory / 1048576.0:F0} MB.");
-        doc.AppendLine(CultureInfo.InvariantCulture, $"- Proxy VmRSS: {r.RssIdleBytes / 1048576.0:F0} MB after the live phase, {r.RssQueuedBytes / 1048576.0:F0} MB with {r.RssPlaybacks:N0} playbacks queued (64 sessions calls in flight, the rest scheduled), {r.RssAfterLoadBytes / 1048576.0:F0} MB after the queued-accept runs.");
+        doc.AppendLine(CultureInfo.InvariantCulture, $"- Proxy VmRSS: {r.RssIdleBytes / 1048576.0:F0} MB freshly started, {r.RssQueuedBytes / 1048576.0:F0} MB with {r.RssPlaybacks:N0} playbacks queued (64 sessions calls in flight, the rest scheduled), {r.RssAfterLoadBytes / 1048576.0:F0} MB after the queued-accept runs.");
 
         doc.AppendLine().AppendLine("### Replay and accept latency").AppendLine();
         foreach (var (name, d) in new[] { ("drain round", r.Drain!), ("round with the latency probe", r.DrainWithProbe!) })
         {
-            doc.AppendLine(CultureInfo.InvariantCulture, $"- {name}: {d.Events:N0} of {d.Expected:N0} events reached the upstream; first to last event {d.SpanSeconds:F2} s ({d.PerSecond:F0}/s); release to last event {d.FromReleaseSeconds:F2} s ({d.FromReleasePerSecond:F0}/s).");
+            doc.AppendLine(CultureInfo.InvariantCulture, $"- {name}: {d.Events:N0} of {d.Expected:N0} events reached the upstream; first to last event {d.SpanSeconds:F2} s ({d.PerSecond:F0}/s); release to last event {d.FromReleaseSeconds:F2} s ({d.FromReleasePerSecond:F0}/s); CPU per delivered event: proxy {d.ProxyCpuPerEvent * 1e6:F0} µs, Redis {d.RedisCpuPerEvent * 1e6:F0} µs, fake upstream {d.UpstreamCpuPerEvent * 1e6:F0} µs.");
         }
 
         foreach (var (name, p) in new[] { ("idle", r.ProbeIdle!), ("during replay", r.ProbeReplay!) })
@@ -202,7 +202,8 @@ internal static class Report
           (`dotnet MediaProxy.Api.dll`, `ASPNETCORE_ENVIRONMENT=Production`, JSON logs to a file) configured by
           environment variables: that Redis and upstream, rate limits off, `MaxQueuedEvents`/`MaxHeldEvents`
           1,000,000, upstream attempt/total timeouts 5 min (so "never returns" holds for the run). Everything else is
-          the proxy's default (64 playbacks worked at once, 256 direct forwards, Server GC).
+          the proxy's default (64 playbacks worked at once, 256 direct forwards, Server GC). Each phase (queued,
+          live, replay) gets a freshly started proxy and an emptied Redis.
         - Load: a .NET closed loop, {{r.Plan.Connections}} HTTP/1.1 connections reused (`SocketsHttpHandler`), each worker posting
           to its own playback keys (no two posts of one playback overlap, as with a real player). Bodies are
           realistic Media Collection events (a full sessionStart with every required param plus optional ones and

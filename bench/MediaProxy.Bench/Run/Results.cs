@@ -2,7 +2,7 @@ using MediaProxy.Bench.Load;
 
 namespace MediaProxy.Bench.Run;
 
-/// <summary>One closed-loop run and the CPU the proxy (when it was the target) and Redis spent during it.</summary>
+/// <summary>One closed-loop run and the CPU the server under load and Redis spent during it.</summary>
 internal sealed record Measured(string Name, string Url, ClosedLoopResult Result, double ServerCpuSeconds, double RedisCpuSeconds);
 
 /// <summary>One replay round: events the upstream received, over what span, and the accept probe run meanwhile.</summary>
@@ -11,6 +11,13 @@ internal sealed record DrainResult(long Events, long Expected, double SpanSecond
     public double PerSecond => SpanSeconds > 0 ? Events / SpanSeconds : 0;
 
     public double FromReleasePerSecond => FromReleaseSeconds > 0 ? Events / FromReleaseSeconds : 0;
+
+    /// <summary>CPU seconds per delivered event, from release to the last event (sessions calls of the round included).</summary>
+    public double ProxyCpuPerEvent { get; init; }
+
+    public double RedisCpuPerEvent { get; init; }
+
+    public double UpstreamCpuPerEvent { get; init; }
 }
 
 /// <summary>Everything a run measured, filled in phase by phase.</summary>
