@@ -406,6 +406,10 @@ internal sealed class Orchestrator : IAsyncDisposable
         {
             _results.LivePostsTotal += result.TotalSucceeded;
         }
+        else if (name == "live forward: YARP")
+        {
+            _results.YarpPostsTotal += result.TotalSucceeded;
+        }
 
         var measured = new Measured(name, url, result,
             server is null ? 0 : Cpu.Seconds(server.Pid) - serverCpu, Cpu.Seconds(RedisProcess.Pid) - redisCpu);

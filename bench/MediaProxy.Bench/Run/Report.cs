@@ -113,7 +113,7 @@ internal static class Report
         }
 
         doc.AppendLine();
-        doc.AppendLine(CultureInfo.InvariantCulture, $"Live forward: during the alternating proxy/YARP runs the upstream received {r.LiveUpstreamEvents:N0} events for {r.LivePosts:N0} proxy posts answered 202 plus {r.Yarp!.Result.TotalSucceeded:N0} or more through YARP (its best run alone).");
+        doc.AppendLine(CultureInfo.InvariantCulture, $"Live forward: during the alternating proxy/YARP runs the upstream received {r.LiveUpstreamEvents:N0} events for {r.LivePosts:N0} posts the proxy answered 202 and {r.YarpPostsTotal:N0} YARP passed through ({r.LiveUpstreamEvents - r.LivePosts - r.YarpPostsTotal:N0} difference: posts in flight at the end of a run, or events still queued for replay).");
         doc.AppendLine(CultureInfo.InvariantCulture, $"Setting up {r.RssPlaybacks:N0} queued playbacks (one post each: sessionStart + 1 event): {r.StartPostsPerSecond:F0} posts/s.").AppendLine();
 
         doc.AppendLine("### Redis commands per accepted single-event post").AppendLine();

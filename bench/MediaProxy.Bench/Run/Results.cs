@@ -35,6 +35,7 @@ internal sealed class Results
     public long LiveUpstreamEvents { get; set; }
     public long LivePosts { get; set; }
     public long LivePostsTotal { get; set; }
+    public long YarpPostsTotal { get; set; }
     public Measured? CountedRun { get; set; }
     public Measured? Yarp { get; set; }
     public Measured? Bare { get; set; }
