@@ -88,7 +88,7 @@ internal static class Report
             | .NET | {{e.Runtime}} (SDK {{e.Sdk}}), Release builds, Server GC (the Web SDK default) |
             | Redis | {{e.Redis}} (loopback, no persistence, no maxmemory) |
             | YARP | Yarp.ReverseProxy {{e.Yarp}} |
-            | load average (1/5/15 min) | {{e.LoadBefore}} before the run, {{e.LoadAfter}} after: anything above 0 is other work sharing these cores |
+            | load average (1/5/15 min) | {{e.LoadBefore}} before the run (other work on the machine), {{e.LoadAfter}} after (the run itself included) |
 
             ## Figures
 
@@ -148,6 +148,7 @@ internal static class Report
         doc.AppendLine(Scale(r));
 
         doc.AppendLine().AppendLine("## Micro-benchmarks (BenchmarkDotNet, `bench/MediaProxy.Micro`)").AppendLine();
+        doc.AppendLine("`MediaEventParser.Parse` (parse, validate, compact re-serialisation) of one event of each kind and of a 20-event array; `RedisPlaybackStore.AcceptAsync` (the Accept script by EVALSHA) on this run's Redis, one awaited call at a time: its mean is a loopback round trip plus the script, not Redis's throughput (that is the Redis CPU per event above). In process, 3 warm-up and 10 measured iterations.").AppendLine();
         doc.AppendLine(r.Micro);
 
         doc.AppendLine().AppendLine(Method(r));
