@@ -51,7 +51,11 @@ public static class UpstreamServiceCollectionExtensions
             })
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<IOptions<UpstreamOptions>>().Value.UsesSimulator
                 ? sp.GetRequiredService<SimulatorHttpHandler>()
-                : new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 256 });
+                : new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 256 })
+            // IHttpClientFactory's request logging (two handlers, and a log scope on every call) logs at Information,
+            // which appsettings filters out anyway; MediaCollectionClient logs the failures that matter. In the
+            // benchmark (docs/benchmarks.md) these handlers were a visible share of every upstream call's CPU.
+            .RemoveAllLoggers();
 
         builder.AddResilienceHandler(name, (pipeline, context) =>
         {

@@ -1,0 +1,47 @@
+using System.Net;
+
+namespace MediaProxy.Bench.Servers;
+
+/// <summary>The bare Kestrel host every mode uses: loopback, no logging, no configuration sources, a /ready probe.</summary>
+internal static class Server
+{
+    public static WebApplicationBuilder CreateBuilder(int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, port);
+            kestrel.AddServerHeader = false;
+        });
+        return builder;
+    }
+
+    public static async Task<int> RunAsync(WebApplication app)
+    {
+        app.MapGet("/ready", () => Results.Ok());
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>Reads and discards the body, as every server here must (an unread body would be cheating).</summary>
+    public static async Task<int> DrainAsync(HttpRequest request)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read, total = 0;
+            while ((read = await request.Body.ReadAsync(buffer)) > 0)
+            {
+                total += read;
+            }
+
+            return total;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
