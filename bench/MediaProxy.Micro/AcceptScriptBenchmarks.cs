@@ -29,7 +29,7 @@ public class AcceptScriptBenchmarks : IDisposable
         var address = Environment.GetEnvironmentVariable("MEDIAPROXY_BENCH_REDIS")
             ?? throw new InvalidOperationException("Set MEDIAPROXY_BENCH_REDIS=host:port (bench/run.sh does).");
         _redis = ConnectionMultiplexer.Connect(address);
-        _store = new RedisPlaybackStore(_redis, Options.Create(new PlaybackOptions { MaxQueuedEvents = 1_000_000, MaxHeldEvents = 1_000_000 }), new StoreCapacity());
+        _store = new RedisPlaybackStore(_redis, Options.Create(new PlaybackOptions { MaxQueuedEvents = 1_000_000, MaxHeldEvents = 1_000_000 }), new StoreCapacity(), TimeProvider.System);
         var tag = Guid.NewGuid().ToString("N")[..8];
         _keys = [.. Enumerable.Range(0, Playbacks).Select(i => $"micro-{tag}-{i:D6}")];
         var start = new PlaybackEvent(MediaEventTypes.SessionStart,
