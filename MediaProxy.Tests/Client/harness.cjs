@@ -90,9 +90,16 @@ function fakeNet() {
   };
 }
 
+/** An EventTarget that knows how many listeners it has, to see that they are removed. */
+class CountingTarget extends EventTarget {
+  constructor() { super(); this.listeners = 0; }
+  addEventListener(...args) { this.listeners++; super.addEventListener(...args); }
+  removeEventListener(...args) { this.listeners--; super.removeEventListener(...args); }
+}
+
 function fakePage() {
-  const window = new EventTarget();
-  const document = new EventTarget();
+  const window = new CountingTarget();
+  const document = new CountingTarget();
   document.visibilityState = 'visible';
   return {
     window,
@@ -140,7 +147,7 @@ function harness(options = {}) {
   };
 }
 
-class FakeVideo extends EventTarget {
+class FakeVideo extends CountingTarget {
   constructor({ duration = 600, currentTime = 0 } = {}) {
     super();
     this.duration = duration;

@@ -153,6 +153,15 @@ describe('batching', () => {
     assert.equal(net.calls.flatMap((c) => c.events).length, 20);
   });
 
+  test('a single event too large for keepalive is posted without it (the browser would refuse the request)', async () => {
+    const { playback, net } = harness();
+    playback.track('play');
+    playback.track('chapterStart', chapterParams(0), { customMetadata: { note: 'x'.repeat(70_000) } });
+    await playback.flush();
+    assert.deepEqual(net.calls.map((c) => c.init.keepalive), [true, false]);
+    assert.equal(net.calls[1].events[0].eventType, 'chapterStart');
+  });
+
   test('pending counts buffered and in-flight events; flush resolves once they are delivered', async () => {
     const { playback, net } = harness();
     const release = net.hold();
@@ -441,8 +450,10 @@ describe('page hide', () => {
   test('close sends the buffer by beacon, removes the page listeners and refuses later events loudly', async () => {
     const h = harness();
     h.playback.track('play');
+    assert.equal(h.page.window.listeners + h.page.document.listeners, 2);
     h.playback.close();
     assert.equal(h.beacons.length, 1);
+    assert.equal(h.page.window.listeners + h.page.document.listeners, 0);
     h.page.pagehide();
     h.page.hide();
     assert.equal(h.beacons.length, 1);
