@@ -27,6 +27,15 @@ describe('trackVideo', () => {
     assert.ok(start.playerTime.ts < net.calls[0].events[1].playerTime.ts);
   });
 
+  test('a video already playing when tracking begins starts the session at once', async () => {
+    const video = new FakeVideo({ duration: 300, currentTime: 4 });
+    video.paused = false;
+    const h = harness({ sessionStart, create: (settings) => MediaProxy.trackVideo(video, settings) });
+    await h.playback.flush();
+    assert.deepEqual(eventTypes(h.net.calls), ['sessionStart', 'play']);
+    assert.equal(h.net.calls[0].events[0].playerTime.playhead, 4);
+  });
+
   test('nothing is sent before the first play', async () => {
     const { video, playback, net, clock } = tracked();
     video.fire('loadedmetadata');

@@ -469,6 +469,8 @@
     }
 
     Object.keys(handlers).forEach(function (name) { video.addEventListener(name, handlers[name]); });
+    // A video that autoplayed before this script ran will not fire its first 'play' again.
+    if (!video.paused && !video.ended) handlers.play();
 
     var closePlayback = playback.close;
     playback.close = function () {
