@@ -328,6 +328,27 @@ describe('delivery: retries and giving up', () => {
     assert.equal(sent.length, 1);
   });
 
+  for (const status of [408, 500, 502, 504]) {
+    test(`a ${status} is retried`, async () => {
+      const { playback, net, clock, sent } = harness();
+      net.answer(problem(status, 'not now'));
+      playback.track('play');
+      await clock.advance(60_000);
+      assert.equal(net.calls.length, 2);
+      assert.equal(sent.length, 1);
+    });
+  }
+
+  test('a Retry-After given as an HTTP date is waited out until that date', async () => {
+    const { playback, net, clock } = harness({ maxBatch: 1 });
+    net.answer(() => problem(503, 'busy', { 'Retry-After': new Date(clock.now() + 20_000).toUTCString() }));
+    playback.track('play');
+    await clock.advance(19_000);
+    assert.equal(net.calls.length, 1);
+    await clock.advance(1_000);
+    assert.equal(net.calls.length, 2);
+  });
+
   for (const status of [401, 409, 413, 415]) {
     test(`a ${status} is given up at once`, async () => {
       const { playback, net, clock, givenUp } = harness();
@@ -412,6 +433,16 @@ describe('page hide', () => {
     assert.equal(call.init.keepalive, true);
     assert.equal(call.headers['Idempotency-Key'], new URL(h.beacons[0].url, 'http://x').searchParams.get('idempotencyKey'));
     assert.deepEqual(call.events.map((e) => e.eventType), ['play']);
+  });
+
+  test('when sendBeacon throws (a browser refusing the content type), the batch goes by fetch with keepalive', async () => {
+    const h = harness({ sendBeacon: () => { throw new TypeError('not allowed'); } });
+    h.playback.track('play');
+    h.page.pagehide();
+    await h.clock.advance(0);
+    assert.equal(h.net.calls.length, 1);
+    assert.equal(h.net.calls[0].init.keepalive, true);
+    assert.equal(h.sent.length, 1);
   });
 
   test('with an apiKey no beacon is tried (it cannot carry the header): fetch with keepalive and X-Api-Key', async () => {
