@@ -99,6 +99,26 @@ describe('track: the event and its playerTime', () => {
     assert.deepEqual(net.calls[0].events.map((e) => e.eventType), ['play']);
   });
 
+  const refused = [
+    ['a param of the wrong kind', 'sessionStart', { ...sessionStartParams, 'media.length': '1800' }, undefined, /media\.length of sessionStart must be a number/],
+    ['a non-integer where an integer is required', 'adBreakStart', { 'media.ad.podIndex': 0.5, 'media.ad.podSecond': 0 }, undefined, /podIndex/],
+    ['a param that is an object', 'play', { nested: { a: 1 } }, undefined, /nested must be a string, a number or a boolean/],
+    ['media.resume that is not a boolean', 'sessionStart', { ...sessionStartParams, 'media.resume': 'true' }, undefined, /media\.resume must be true or false/],
+    ['customMetadata with a bad key', 'sessionStart', sessionStartParams, { customMetadata: { 'a b': 'x' } }, /customMetadata\.a b/],
+    ['customMetadata with a number', 'adStart', { 'media.ad.podPosition': 1, 'media.ad.id': 'a', 'media.ad.length': 15, 'media.ad.playerName': 'p' }, { customMetadata: { n: 1 } }, /customMetadata\.n/],
+    ['qoeData with a fraction', 'play', {}, { qoeData: { 'media.qoe.bitrate': 1.5 } }, /qoeData\.media\.qoe\.bitrate must be an integer/],
+  ];
+  for (const [what, type, params, extra, message] of refused) {
+    test(`${what} is refused at track() with a console.error naming it`, async () => {
+      const { playback, net, errors } = harness();
+      assert.equal(playback.track(type, params, extra), false);
+      playback.track('ping');
+      await playback.flush();
+      assert.match(errors[0][0], message);
+      assert.deepEqual(net.calls[0].events.map((e) => e.eventType), ['ping']);
+    });
+  }
+
   test('sessionStart without the tracking params the proxy may own is sent: the proxy judges those', async () => {
     const { playback, net, errors } = harness();
     assert.equal(playback.track('sessionStart', sessionStartParams), true);

@@ -87,8 +87,8 @@ export interface Playback {
   readonly pending: number;
   /**
    * Buffers one event, stamped with playerTime { playhead, ts } (ts strictly increasing within the playback).
-   * Returns false, after a console.error, for an event the proxy would refuse (unknown type, missing required
-   * param, customMetadata where it is not allowed) or after close().
+   * Returns false, after a console.error, for an event the proxy would refuse (unknown type, a required param
+   * missing or of the wrong kind, bad customMetadata or qoeData), or after close().
    */
   track(eventType: MediaEventType, params?: MediaParams, extra?: TrackExtra): boolean;
   /** Sends what is buffered now; resolves once every batch so far is delivered or given up (never rejects). */

@@ -26,17 +26,21 @@
     'bitrateChange', 'error', 'adBreakStart', 'adBreakComplete', 'adStart', 'adComplete', 'adSkip',
     'chapterStart', 'chapterComplete', 'chapterSkip', 'stateStart', 'stateEnd'];
   var WITH_CUSTOM_METADATA = ['sessionStart', 'adStart', 'chapterStart'];
-  // Required params the client can check. The proxy may own analytics.trackingServer, analytics.reportSuite and
-  // visitor.marketingCloudOrgId (it puts them in itself), so those are left to the proxy to judge.
+  // The proxy's schema rules (MediaEventTypes), checked here too because a post is all-or-nothing: one refused
+  // event would take its whole batch down. Kinds: s text, n number, i integer, b boolean. The proxy may own
+  // analytics.trackingServer, analytics.reportSuite and visitor.marketingCloudOrgId (it puts them in itself), so
+  // whether those are present is left to the proxy.
   var REQUIRED_PARAMS = {
-    sessionStart: ['media.id', 'media.length', 'media.contentType', 'media.playerName', 'media.channel'],
-    adBreakStart: ['media.ad.podIndex', 'media.ad.podSecond'],
-    adStart: ['media.ad.podPosition', 'media.ad.id', 'media.ad.length', 'media.ad.playerName'],
-    chapterStart: ['media.chapter.index', 'media.chapter.offset', 'media.chapter.length'],
-    stateStart: ['media.state.name'],
-    stateEnd: ['media.state.name'],
-    error: ['media.qoe.errorID', 'media.qoe.errorSource']
+    sessionStart: { 'media.id': 's', 'media.length': 'n', 'media.contentType': 's', 'media.playerName': 's', 'media.channel': 's' },
+    adBreakStart: { 'media.ad.podIndex': 'i', 'media.ad.podSecond': 'n' },
+    adStart: { 'media.ad.podPosition': 'i', 'media.ad.id': 's', 'media.ad.length': 'n', 'media.ad.playerName': 's' },
+    chapterStart: { 'media.chapter.index': 'i', 'media.chapter.offset': 'n', 'media.chapter.length': 'n' },
+    stateStart: { 'media.state.name': 's' },
+    stateEnd: { 'media.state.name': 's' },
+    error: { 'media.qoe.errorID': 's', 'media.qoe.errorSource': 's' }
   };
+  var TYPED_OPTIONAL_PARAMS = { 'media.resume': 'b', 'analytics.enableSSL': 'b' };
+  var METADATA_KEY = /^[A-Za-z0-9_.]+$/;
 
   /** What onGiveUp receives: why a batch was dropped. */
   function MediaProxyError(message, details) {
@@ -87,8 +91,8 @@
       if (closed) return complain('track("' + eventType + '") after close(): dropped');
       var event = { playerTime: { playhead: currentPlayhead(), ts: nextTs() }, eventType: eventType };
       if (params) event.params = params;
-      if (extra && extra.customMetadata) event.customMetadata = extra.customMetadata;
-      if (extra && extra.qoeData) event.qoeData = extra.qoeData;
+      if (extra && extra.customMetadata !== undefined) event.customMetadata = extra.customMetadata;
+      if (extra && extra.qoeData !== undefined) event.qoeData = extra.qoeData;
 
       // A post is all-or-nothing at the proxy: one bad event would take its whole batch down with it.
       var problem = invalidEvent(event);
@@ -296,15 +300,55 @@
     return playback;
   }
 
+  /** Why the proxy would refuse this event (400), or null. */
   function invalidEvent(event) {
-    if (EVENT_TYPES.indexOf(event.eventType) < 0) return 'unknown eventType "' + event.eventType + '"';
-    if (event.customMetadata && WITH_CUSTOM_METADATA.indexOf(event.eventType) < 0) {
-      return 'customMetadata is allowed only on ' + WITH_CUSTOM_METADATA.join(', ');
+    var type = event.eventType;
+    if (EVENT_TYPES.indexOf(type) < 0) return 'unknown eventType "' + type + '"';
+    return invalidParams(type, event.params || {}) || invalidMetadata(type, event.customMetadata)
+      || invalidQoe(event.qoeData);
+  }
+
+  function invalidParams(type, params) {
+    if (typeof params !== 'object' || Array.isArray(params)) return 'params must be an object';
+    var names = Object.keys(params);
+    for (var i = 0; i < names.length; i++) {
+      var value = params[names[i]];
+      if (value === undefined) continue; // JSON.stringify leaves it out
+      if (!is(value, 's') && !is(value, 'n') && !is(value, 'b')) return 'param ' + names[i] + ' must be a string, a number or a boolean';
+      var optional = TYPED_OPTIONAL_PARAMS[names[i]];
+      if (optional && !is(value, optional)) return 'param ' + names[i] + ' must be ' + KIND_NAMES[optional];
     }
-    var missing = (REQUIRED_PARAMS[event.eventType] || []).filter(function (name) {
-      return !event.params || event.params[name] === undefined || event.params[name] === null;
-    });
-    return missing.length ? event.eventType + ' needs params ' + missing.join(', ') : null;
+    var required = REQUIRED_PARAMS[type] || {};
+    var missing = Object.keys(required).filter(function (name) { return params[name] === undefined; });
+    if (missing.length) return type + ' needs params ' + missing.join(', ');
+    var wrong = Object.keys(required).filter(function (name) { return !is(params[name], required[name]); })[0];
+    return wrong ? 'param ' + wrong + ' of ' + type + ' must be ' + KIND_NAMES[required[wrong]] : null;
+  }
+
+  function invalidMetadata(type, metadata) {
+    if (metadata === undefined) return null;
+    if (WITH_CUSTOM_METADATA.indexOf(type) < 0) return 'customMetadata is allowed only on ' + WITH_CUSTOM_METADATA.join(', ');
+    if (typeof metadata !== 'object' || metadata === null) return 'customMetadata must be an object of strings';
+    var bad = Object.keys(metadata).filter(function (k) { return !METADATA_KEY.test(k) || typeof metadata[k] !== 'string'; })[0];
+    return bad === undefined ? null : 'customMetadata.' + bad + ': keys of letters, digits, _ and . with string values';
+  }
+
+  function invalidQoe(qoe) {
+    if (qoe === undefined) return null;
+    if (typeof qoe !== 'object' || qoe === null) return 'qoeData must be an object of integers';
+    var bad = Object.keys(qoe).filter(function (k) { return !is(qoe[k], 'i'); })[0];
+    return bad === undefined ? null : 'qoeData.' + bad + ' must be an integer';
+  }
+
+  var KIND_NAMES = { s: 'a string', n: 'a number', i: 'an integer', b: 'true or false' };
+
+  function is(value, kind) {
+    switch (kind) {
+      case 's': return typeof value === 'string';
+      case 'n': return typeof value === 'number' && isFinite(value);
+      case 'i': return typeof value === 'number' && Math.floor(value) === value && isFinite(value);
+      default: return typeof value === 'boolean';
+    }
   }
 
   function retryable(status) {
