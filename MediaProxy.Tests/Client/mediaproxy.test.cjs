@@ -119,6 +119,18 @@ describe('track: the event and its playerTime', () => {
     });
   }
 
+  for (const end of ['sessionComplete', 'sessionEnd']) {
+    test(`nothing is tracked after ${end}: the proxy would refuse it, and in the same post the ${end} too`, async () => {
+      const { playback, net, errors } = harness();
+      playback.track('play');
+      playback.track(end);
+      assert.equal(playback.track('ping'), false);
+      await playback.flush();
+      assert.match(errors[0][0], new RegExp(`after ${end}`));
+      assert.deepEqual(net.calls[0].events.map((e) => e.eventType), ['play', end]);
+    });
+  }
+
   test('sessionStart without the tracking params the proxy may own is sent: the proxy judges those', async () => {
     const { playback, net, errors } = harness();
     assert.equal(playback.track('sessionStart', sessionStartParams), true);

@@ -67,6 +67,7 @@
     var flushTimer = null;
     var retryTimer = null;
     var closed = false;
+    var ended = null;        // the end event, once tracked
 
     var playback = {
       get key() { return key; },
@@ -89,6 +90,8 @@
 
     function track(eventType, params, extra) {
       if (closed) return complain('track("' + eventType + '") after close(): dropped');
+      // The proxy refuses anything after the end event: in the same post (400) it would sink the end event too.
+      if (ended) return complain('track("' + eventType + '") after ' + ended + ': dropped (a new playback needs a new key)');
       var event = { playerTime: { playhead: currentPlayhead(), ts: nextTs() }, eventType: eventType };
       if (params) event.params = params;
       if (extra && extra.customMetadata !== undefined) event.customMetadata = extra.customMetadata;
@@ -99,6 +102,7 @@
       if (problem) return complain(problem + ': dropped ' + JSON.stringify(event));
 
       buffer.push(event);
+      if (eventType === 'sessionComplete' || eventType === 'sessionEnd') ended = eventType;
       if (buffer.length >= o.maxBatch) {
         cut();
         pump();
