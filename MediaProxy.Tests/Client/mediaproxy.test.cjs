@@ -59,6 +59,26 @@ describe('track: the event and its playerTime', () => {
     assert.deepEqual(play, { playerTime: { playhead: 13, ts: START + 1 }, eventType: 'play' });
   });
 
+  test('the event is taken as it was at track(): later changes to the caller\'s objects are not sent', async () => {
+    const { playback, net } = harness();
+    const params = { 'media.id': 'a' };
+    const qoe = { 'media.qoe.bitrate': 1 };
+    playback.track('play', params, { qoeData: qoe });
+    params['media.id'] = 'b';
+    qoe['media.qoe.bitrate'] = 2;
+    await playback.flush();
+    assert.deepEqual(net.calls[0].events[0].params, { 'media.id': 'a' });
+    assert.deepEqual(net.calls[0].events[0].qoeData, { 'media.qoe.bitrate': 1 });
+  });
+
+  test('a playhead callback that throws is sent as 0, loudly, and the event still goes', async () => {
+    const { playback, net, errors } = harness({ playhead: () => { throw new Error('no player'); } });
+    assert.equal(playback.track('ping'), true);
+    await playback.flush();
+    assert.equal(net.calls[0].events[0].playerTime.playhead, 0);
+    assert.match(errors[0][0], /playhead callback threw/);
+  });
+
   test('track_clockStandsStill_tsStillIncreases by one millisecond per event', async () => {
     const { playback, net } = harness();
     for (let i = 0; i < 5; i++) playback.track('ping');

@@ -92,14 +92,16 @@
       if (closed) return complain('track("' + eventType + '") after close(): dropped');
       // The proxy refuses anything after the end event: in the same post (400) it would sink the end event too.
       if (ended) return complain('track("' + eventType + '") after ' + ended + ': dropped (a new playback needs a new key)');
-      var event = { playerTime: { playhead: currentPlayhead(), ts: nextTs() }, eventType: eventType };
-      if (params) event.params = params;
-      if (extra && extra.customMetadata !== undefined) event.customMetadata = extra.customMetadata;
-      if (extra && extra.qoeData !== undefined) event.qoeData = extra.qoeData;
+      // Copies: the caller may change its objects before the batch leaves.
+      var event = { playerTime: null, eventType: eventType };
+      if (params) event.params = copy(params);
+      if (extra && extra.customMetadata !== undefined) event.customMetadata = copy(extra.customMetadata);
+      if (extra && extra.qoeData !== undefined) event.qoeData = copy(extra.qoeData);
 
       // A post is all-or-nothing at the proxy: one bad event would take its whole batch down with it.
       var problem = invalidEvent(event);
       if (problem) return complain(problem + ': dropped ' + JSON.stringify(event));
+      event.playerTime = { playhead: currentPlayhead(), ts: nextTs() };
 
       buffer.push(event);
       if (eventType === 'sessionComplete' || eventType === 'sessionEnd') ended = eventType;
@@ -113,7 +115,12 @@
     }
 
     function currentPlayhead() {
-      var seconds = Number(o.playhead());
+      var seconds = 0;
+      try {
+        seconds = Number(o.playhead());
+      } catch (error) {
+        o.console.error('MediaProxy: the playhead callback threw; sending 0', error);
+      }
       return isFinite(seconds) && seconds > 0 ? seconds : 0;
     }
 
@@ -353,6 +360,10 @@
       case 'i': return typeof value === 'number' && Math.floor(value) === value && isFinite(value);
       default: return typeof value === 'boolean';
     }
+  }
+
+  function copy(value) {
+    return value && typeof value === 'object' && !Array.isArray(value) ? Object.assign({}, value) : value;
   }
 
   function retryable(status) {
