@@ -28,7 +28,10 @@ public sealed class ProxyProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _output.TakeLast(60));
 
-    public static async Task<ProxyProcess> StartAsync(string redis, string upstream)
+    /// <param name="redis">The Redis connection string.</param>
+    /// <param name="upstream">The upstream base URL; empty for the built-in simulator.</param>
+    /// <param name="settings">More environment variables (<c>MediaProxy__Simulator__SessionLatency</c>…), applied last.</param>
+    public static async Task<ProxyProcess> StartAsync(string redis, string upstream, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = RedisProcess.FreePort();
         var start = new ProcessStartInfo("dotnet", [ApiDll, "--urls", $"http://127.0.0.1:{port}"])
@@ -49,6 +52,11 @@ public sealed class ProxyProcess : IAsyncDisposable
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
             },
         };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var proxy = new ProxyProcess(Process.Start(start)!, port);
         using var client = proxy.CreateClient();
         await Eventually.WaitUntilAsync(async () =>
