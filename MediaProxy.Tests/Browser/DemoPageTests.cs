@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using MediaProxy.Api.Contracts;
+using MediaProxy.Core.Playbacks;
 using MediaProxy.Tests.Api;
 using MediaProxy.Tests.Faults;
 using MediaProxy.Tests.Infrastructure;
@@ -103,6 +105,9 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
         }, Patience, () => $"the first playback stayed {status}{Seen()}");
         Assert.Equal(0, status!.DeadLettered);
         Assert.Null(status.LastError);
+        // The slow sessions call made the first events wait in the queue and be replayed.
+        var replay = Regex.Match(proxy.Output, $@"Playback {Regex.Escape(PlaybackKey.ForLog(firstKey))}: upstream session {status.SessionId} created in \d+ ms; (\d+) event\(s\) queued, now replaying");
+        Assert.True(replay.Success && int.Parse(replay.Groups[1].Value, CultureInfo.InvariantCulture) >= 1, $"no replay of queued events logged:\n{proxy.Output}");
 
         using var sessions = JsonDocument.Parse(await api.GetStringAsync("/simulator/sessions"));
         var session = sessions.RootElement.EnumerateArray().Single(s => s.GetProperty("sessionId").GetString() == status.SessionId);
