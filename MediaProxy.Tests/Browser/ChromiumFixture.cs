@@ -68,8 +68,9 @@ public sealed class ChromiumFixture : IAsyncLifetime
                     "and apt-get. Install it with `apt-get install -y chromium` (Playwright's own browser download is not used).");
             }
 
-            await RunAsync("apt-get", "update");
-            await RunAsync("apt-get", "install", "-y", "--no-install-recommends", "chromium");
+            // Waits for the package lock rather than failing when another install (test.sh's, say) holds it.
+            await RunAsync("apt-get", "-o", "DPkg::Lock::Timeout=600", "update");
+            await RunAsync("apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "--no-install-recommends", "chromium");
             if (!File.Exists(ExecutablePath))
             {
                 throw new InvalidOperationException($"apt-get installed chromium, yet {ExecutablePath} is still missing.");
