@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using MediaProxy.Api.Contracts;
@@ -125,6 +126,31 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
         await WaitInPageAsync(page, "() => window.demoTracked.length > 0 && window.demoTracked[0].eventType === 'sessionStart'", Seen);
         await WaitInPageAsync(page, "() => !document.getElementById('simulator').hidden && document.querySelectorAll('#received li').length >= 2", Seen);
         await SaveScreenshotAsync(page, "demo.png");
+    }
+
+    [Fact]
+    public async Task DemoPage_PlayerApiKeyInQuery_TracksAndReadsStatusWithTheKey()
+    {
+        const string PlayerKey = "demo-player-key-5c1f0e";
+        var redis = await RedisServer.GetConnectionStringAsync(database: RedisDatabase);
+        await using var proxy = await ProxyProcess.StartAsync(redis, upstream: string.Empty, new Dictionary<string, string>
+        {
+            ["MediaProxy__Simulator__SessionLatency"] = "00:00:00.200",
+            ["MediaProxy__Auth__PlayerApiKeys__0"] = PlayerKey,
+        });
+        using var api = proxy.CreateClient();
+        await using var context = await chromium.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var console = new ConcurrentQueue<string>();
+        page.Console += (_, message) => console.Enqueue($"console.{message.Type}: {message.Text}");
+        string Seen() => $"\nbrowser console:\n{string.Join('\n', console)}\nproxy:\n{proxy.Output}";
+
+        await page.GotoAsync($"{api.BaseAddress}demo/?apiKey={PlayerKey}");
+
+        // The page posts with the key and reads its playback's status with it: live, with the play forwarded.
+        await WaitInPageAsync(page, "() => document.getElementById('state').textContent === 'live' && document.getElementById('forwarded').textContent !== '0'", Seen);
+        var key = await page.EvaluateAsync<string>("() => window.demoPlayback.key");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync($"/v1/playbacks/{key}")).StatusCode);
     }
 
     private static async Task WaitInPageAsync(IPage page, string condition, Func<string> seen)

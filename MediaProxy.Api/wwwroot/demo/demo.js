@@ -20,8 +20,12 @@
   var sent = window.demoSent = [];
   var seenStates = {};
   var simulatorOn = true; // until GET /simulator/sessions says otherwise
+  // A proxy with player API keys (MediaProxy:Auth:PlayerApiKeys) needs one: open /demo/?apiKey=… (a demo only:
+  // a key in a URL ends up in histories and logs). With a key the client sends no beacons (they carry no headers).
+  var apiKey = new URLSearchParams(location.search).get('apiKey') || undefined;
 
   var playback = MediaProxy.trackVideo(video, {
+    apiKey: apiKey,
     sessionStart: {
       'analytics.trackingServer': 'example.sc.omtrdc.net',
       'analytics.reportSuite': 'examplersid',
@@ -83,7 +87,8 @@
   }
 
   function status(key) {
-    return fetch('/v1/playbacks/' + encodeURIComponent(key), { cache: 'no-store' }).then(function (response) {
+    var headers = apiKey ? { 'X-Api-Key': apiKey } : {};
+    return fetch('/v1/playbacks/' + encodeURIComponent(key), { cache: 'no-store', headers: headers }).then(function (response) {
       if (response.status === 404) return null; // nothing posted yet
       if (!response.ok) throw new Error('HTTP ' + response.status);
       return response.json();
