@@ -20,6 +20,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMediaProxySecurity();
 app.UseMediaProxyOpenApi();
+app.UseClientAssets();
 
 app.MapPlaybackEndpoints();
 app.MapMediaCollectionEndpoints();

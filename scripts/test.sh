@@ -2,7 +2,8 @@
 # The whole test suite, as the README says: bash scripts/test.sh [extra dotnet test args, e.g. --filter Queue]
 # Needs the .NET SDK. Uses MEDIAPROXY_TEST_REDIS (host:port) when set; otherwise installs redis-server if missing
 # and runs a throwaway one on a free loopback port for the duration of the run.
-# The last line printed is the count: "N passed, N failed" (", N skipped" when some were skipped).
+# Then the browser client's specs with node's built-in test runner (installs nodejs if missing).
+# The last line printed is the count of both: "N passed, N failed" (", N skipped" when some were skipped).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -152,6 +153,30 @@ PY
   fi
 }
 
+ensure_node() {
+  if ! command -v node >/dev/null 2>&1; then
+    echo "node not found: installing nodejs (apt-get)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null
+  fi
+}
+
+# Reads the closing summary of node's TAP output: "passed failed skipped" (cancelled counts as failed, todo as
+# skipped). Nothing found (node crashed, no summary): "0 1 0", so the run cannot pass by accident.
+count_tap() {
+  local file="$1" pass fail cancelled skipped todo
+  pass="$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$file" | tail -n 1)"
+  fail="$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$file" | tail -n 1)"
+  cancelled="$(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$file" | tail -n 1)"
+  skipped="$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$file" | tail -n 1)"
+  todo="$(sed -n 's/^# todo \([0-9]*\)$/\1/p' "$file" | tail -n 1)"
+  if [[ -z "$pass" || -z "$fail" ]]; then
+    echo "0 1 0"
+    return
+  fi
+  echo "$pass $((fail + ${cancelled:-0})) $((${skipped:-0} + ${todo:-0}))"
+}
+
 cluster_step=1
 if [[ -z "${MEDIAPROXY_TEST_REDIS:-}" ]]; then
   start_redis
@@ -184,20 +209,39 @@ if [[ "$cluster_step" -eq 1 && "${MEDIAPROXY_SKIP_CLUSTER:-0}" != "1" && $# -eq 
   if [[ "$cluster_status" -ne 0 ]]; then test_status=$cluster_status; fi
 fi
 
+# The browser client's specs (MediaProxy.Tests/Client), always, whatever filter dotnet was given.
+ensure_node
+rm -f "$results_dir"/client-*.tap
+client_tap="$results_dir/client-$run_id.tap"
+client_specs=(MediaProxy.Tests/Client/*.test.cjs)
+set +e
+node --test --test-reporter=tap "${client_specs[@]}" >"$client_tap" 2>&1
+client_status=$?
+set -e
+read -r client_passed client_failed client_skipped <<<"$(count_tap "$client_tap")"
+if [[ "$client_status" -ne 0 || "$client_failed" -gt 0 ]]; then
+  cat "$client_tap"
+  echo "node --test MediaProxy.Tests/Client exited with $client_status" >&2
+fi
+echo "Client specs (node $(node --version)): $client_passed passing, $client_failed failing, $client_skipped skipped ($client_tap)"
+
 shopt -s nullglob
 trx_files=("$results_dir"/*.trx)
 shopt -u nullglob
 if [[ ${#trx_files[@]} -eq 0 ]]; then
   echo "dotnet test exited with $test_status and wrote no results (did the build fail?)" >&2
-  echo "0 passed, 0 failed"
+  echo "$client_passed passed, $client_failed failed"
   exit $((test_status == 0 ? 1 : test_status))
 fi
 
 read -r passed failed skipped <<<"$(count_results "${trx_files[@]}")"
+passed=$((passed + client_passed))
+failed=$((failed + client_failed))
+skipped=$((skipped + client_skipped))
 summary="$passed passed, $failed failed"
 if [[ "$skipped" -gt 0 ]]; then summary+=", $skipped skipped"; fi
 echo "$summary"
 
-if [[ "$failed" -gt 0 || "$test_status" -ne 0 ]]; then
+if [[ "$failed" -gt 0 || "$test_status" -ne 0 || "$client_status" -ne 0 ]]; then
   exit 1
 fi

@@ -28,6 +28,9 @@ public sealed class ProxyProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _output.TakeLast(60));
 
+    /// <param name="redis">The Redis connection string.</param>
+    /// <param name="upstream">The upstream base URL; empty for the built-in simulator.</param>
+    /// <param name="settings">More environment variables (<c>MediaProxy__Simulator__SessionLatency</c>…), applied last.</param>
     public static async Task<ProxyProcess> StartAsync(string redis, string upstream, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = RedisProcess.FreePort();
