@@ -11,8 +11,10 @@ namespace MediaProxy.Tests.Hostile;
 /// <summary>
 /// Thousands of seeded hostile bodies against the running proxy: only 2xx/4xx (never 5xx), every 4xx a
 /// ProblemDetails, nothing of a rejected post upstream, nothing malformed upstream at all, memory bounded, and the
-/// service still serving a normal player afterwards.
+/// service still serving a normal player afterwards. Alone (not in parallel with other specs): the memory bound is
+/// measured on the whole test process, which browser and load specs running beside it would inflate.
 /// </summary>
+[Collection(MemoryMeasured.Name)]
 public sealed class HostileInputFuzzTests(AppFixture fixture) : IClassFixture<AppFixture>
 {
     private const int Seed = 7_343;
@@ -78,4 +80,11 @@ public sealed class HostileInputFuzzTests(AppFixture fixture) : IClassFixture<Ap
             }
         }
     }
+}
+
+/// <summary>Specs that measure the test process's memory run alone, after the parallel ones.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryMeasured
+{
+    public const string Name = "Memory measured";
 }
