@@ -46,9 +46,20 @@ public sealed class PlaybackOptions
     [Range(1, 100_000)]
     public int MaxConcurrentDirectForwards { get; set; } = 256;
 
-    /// <summary>Playbacks this instance works (sessions calls and replays) at the same time.</summary>
+    /// <summary>Playbacks this instance replays (sends queued events of) at the same time.</summary>
     [Range(1, 10_000)]
     public int MaxConcurrentPlaybacks { get; set; } = 64;
+
+    /// <summary>
+    /// Sessions calls this instance has in flight at once. A budget of their own, so slow sessions calls (the
+    /// reason MediaProxy exists) never hold the loops that replay playbacks whose session is already there.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentSessionCalls { get; set; } = 128;
+
+    /// <summary>How long a playback waits before trying again when every sessions call slot is taken.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan SessionCallSlotWait { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Events read from the queue per Redis call while replaying.</summary>
     [Range(1, 1_000)]

@@ -18,15 +18,20 @@ public sealed partial class PlaybackReplayer(
     PlaybackMetrics metrics,
     IOptions<PlaybackOptions> options,
     TimeProvider timeProvider,
-    ILogger<PlaybackReplayer> logger)
+    ILogger<PlaybackReplayer> logger) : IDisposable
 {
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
+
+    // Sessions calls take seconds: never more of them than their budget, so the worker's other loops stay free
+    // for replays. A playback finding no slot goes back to the scheduler for a moment instead of waiting in a loop.
+    private readonly SemaphoreSlim _sessionCalls = new(options.Value.MaxConcurrentSessionCalls);
 
     private enum Step
     {
         Continue,
         Stop,
         Retry,
+        NoSessionCallSlot,
     }
 
     /// <summary>Works the playback; returns null when done, or how long to wait before the next try.</summary>
@@ -37,7 +42,7 @@ public sealed partial class PlaybackReplayer(
             var playback = await store.GetAsync(playbackKey, cancellationToken);
             var step = playback?.State switch
             {
-                PlaybackState.Starting => await StartSessionAsync(playbackKey, playback, cancellationToken),
+                PlaybackState.Starting => await StartSessionWithinBudgetAsync(playbackKey, playback, cancellationToken),
                 PlaybackState.Replaying => await ReplayAsync(playbackKey, playback.SessionId!, cancellationToken),
                 _ => Step.Stop,
             };
@@ -52,6 +57,30 @@ public sealed partial class PlaybackReplayer(
             {
                 return RetryDelay(_failures.GetValueOrDefault(playbackKey));
             }
+
+            if (step == Step.NoSessionCallSlot)
+            {
+                return options.Value.SessionCallSlotWait;
+            }
+        }
+    }
+
+    public void Dispose() => _sessionCalls.Dispose();
+
+    private async Task<Step> StartSessionWithinBudgetAsync(string playbackKey, PlaybackSnapshot playback, CancellationToken cancellationToken)
+    {
+        if (!await _sessionCalls.WaitAsync(TimeSpan.Zero, cancellationToken))
+        {
+            return Step.NoSessionCallSlot;
+        }
+
+        try
+        {
+            return await StartSessionAsync(playbackKey, playback, cancellationToken);
+        }
+        finally
+        {
+            _sessionCalls.Release();
         }
     }
 

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace MediaProxy.Core.Playbacks;
 
 /// <summary>
-/// Runs <see cref="PlaybackOptions.MaxConcurrentPlaybacks"/> loops that take scheduled playbacks from the
+/// Runs <see cref="PlaybackOptions.MaxConcurrentPlaybacks"/> + <see cref="PlaybackOptions.MaxConcurrentSessionCalls"/>
+/// loops that take scheduled playbacks from the
 /// <see cref="PlaybackScheduler"/> and hand them to the <see cref="PlaybackReplayer"/> under the playback's lease
 /// (<see cref="PlaybackLease"/>), so one instance at a time works a playback. That number bounds the concurrent
 /// background upstream calls, and one failing playback waits on its own timer without holding a loop.
@@ -27,7 +28,7 @@ public sealed partial class PlaybackWorker(
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         stoppingToken.Register(static worker => ((PlaybackWorker)worker!).StartDrain(), this);
-        return Task.WhenAll(Enumerable.Range(0, options.Value.MaxConcurrentPlaybacks).Select(_ => ConsumeAsync(stoppingToken)));
+        return Task.WhenAll(Enumerable.Range(0, options.Value.MaxConcurrentPlaybacks + options.Value.MaxConcurrentSessionCalls).Select(_ => ConsumeAsync(stoppingToken)));
     }
 
     /// <summary>Shutdown began: work in flight gets the drain window, then is cancelled and handed back.</summary>
