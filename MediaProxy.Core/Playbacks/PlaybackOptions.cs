@@ -57,9 +57,13 @@ public sealed class PlaybackOptions
     [Range(1, 10_000)]
     public int MaxConcurrentSessionCalls { get; set; } = 128;
 
-    /// <summary>How long a playback waits before trying again when every sessions call slot is taken.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
-    public TimeSpan SessionCallSlotWait { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// A playback waiting here for a sessions call slot (it waits in memory, woken when one frees) is marked due this
+    /// much later in the pending index: other instances leave it alone meanwhile, and take it over after that if
+    /// this instance died.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan SessionCallSlotWait { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Events read from the queue per Redis call while replaying.</summary>
     [Range(1, 1_000)]

@@ -23,8 +23,10 @@ public sealed partial class PlaybackReplayer(
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
 
     // Sessions calls take seconds: never more of them than their budget, so the worker's other loops stay free
-    // for replays. A playback finding no slot goes back to the scheduler for a moment instead of waiting in a loop.
+    // for replays. A playback finding no slot waits in memory (no loop held, no Redis traffic) until one is freed.
     private readonly SemaphoreSlim _sessionCalls = new(options.Value.MaxConcurrentSessionCalls);
+    private readonly ConcurrentQueue<TaskCompletionSource> _slotWaiters = new();
+    private readonly ConcurrentDictionary<string, byte> _noSlot = new(StringComparer.Ordinal);
 
     private enum Step
     {
@@ -60,12 +62,46 @@ public sealed partial class PlaybackReplayer(
 
             if (step == Step.NoSessionCallSlot)
             {
+                _noSlot[playbackKey] = 0;
                 return options.Value.SessionCallSlotWait;
             }
         }
     }
 
+    /// <summary>
+    /// After <see cref="RunAsync"/> answered for lack of a sessions call slot: completes when a slot is free (the
+    /// oldest waiter first). Null when the last run of the playback ended for another reason.
+    /// </summary>
+    public Task? SessionCallSlotFreed(string playbackKey)
+    {
+        if (!_noSlot.TryRemove(playbackKey, out _))
+        {
+            return null;
+        }
+
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _slotWaiters.Enqueue(waiter);
+        if (_sessionCalls.CurrentCount > 0)
+        {
+            // A slot was freed between the refusal and now, with nobody waiting to hear of it.
+            WakeOneWaiter();
+        }
+
+        return waiter.Task;
+    }
+
     public void Dispose() => _sessionCalls.Dispose();
+
+    private void WakeOneWaiter()
+    {
+        while (_slotWaiters.TryDequeue(out var waiter))
+        {
+            if (waiter.TrySetResult())
+            {
+                return;
+            }
+        }
+    }
 
     private async Task<Step> StartSessionWithinBudgetAsync(string playbackKey, PlaybackSnapshot playback, CancellationToken cancellationToken)
     {
@@ -81,6 +117,7 @@ public sealed partial class PlaybackReplayer(
         finally
         {
             _sessionCalls.Release();
+            WakeOneWaiter();
         }
     }
 

@@ -60,7 +60,9 @@ public sealed partial class PlaybackWorker(
                 {
                     if (await WorkAsync(playbackKey, stoppingToken) is { } delay)
                     {
-                        _ = ScheduleLaterAsync(playbackKey, delay, stoppingToken);
+                        _ = replayer.SessionCallSlotFreed(playbackKey) is { } slotFreed
+                            ? ScheduleWhenAsync(playbackKey, slotFreed, stoppingToken)
+                            : ScheduleLaterAsync(playbackKey, delay, stoppingToken);
                     }
                 }
                 while (work.Finish(playbackKey) && !stoppingToken.IsCancellationRequested);
@@ -121,6 +123,19 @@ public sealed partial class PlaybackWorker(
             {
                 await lease.DisposeAsync();
             }
+        }
+    }
+
+    private async Task ScheduleWhenAsync(string playbackKey, Task slotFreed, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await slotFreed.WaitAsync(stoppingToken);
+            work.Schedule(playbackKey);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: the pending index still holds the playback for whoever runs next.
         }
     }
 

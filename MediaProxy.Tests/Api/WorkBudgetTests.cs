@@ -23,7 +23,6 @@ public sealed class WorkBudgetTests(AppFixture fixture) : IClassFixture<AppFixtu
         ["MediaProxy:Playbacks:MaxConcurrentSessionCalls"] = "1",
         ["MediaProxy:Playbacks:MaxConcurrentPlaybacks"] = "1",
         ["MediaProxy:Playbacks:RetryBaseDelay"] = "00:00:00.100",
-        ["MediaProxy:Playbacks:SessionCallSlotWait"] = "00:00:00.100",
         ["MediaProxy:RateLimits:Enabled"] = "false",
     });
 
