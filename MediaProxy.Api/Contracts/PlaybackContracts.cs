@@ -14,7 +14,7 @@ public sealed record PlaybackAcceptedResponse(string PlaybackKey, int Accepted, 
 /// <param name="State">awaitingSessionStart | starting | replaying | live | ended | failed.</param>
 /// <param name="SessionId">The upstream session id, once the sessions call answered.</param>
 /// <param name="Queued">Events waiting in the playback's queue.</param>
-/// <param name="Forwarded">Events acknowledged by the upstream (204).</param>
+/// <param name="Forwarded">Events delivered to the upstream: acknowledged (204) after a replay, or being forwarded directly (a direct forward that fails is taken back and queued).</param>
 /// <param name="DeadLettered">Events the upstream refused (see the dead-letters endpoint).</param>
 /// <param name="LastError">The last upstream failure, if any.</param>
 public sealed record PlaybackStatusResponse(

@@ -15,16 +15,22 @@ public static class ClientAssetEndpoints
     /// </summary>
     public static WebApplication UseClientAssets(this WebApplication app)
     {
-        // Redirects /demo to /demo/ (a relative link in the page must resolve under /demo/), then serves index.html.
-        app.UseDefaultFiles(new DefaultFilesOptions { RedirectToAppendTrailingSlash = true });
-        app.UseStaticFiles(new StaticFileOptions
-        {
-            ContentTypeProvider = new ClientContentTypes(),
-            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl =
-                context.File.Name.EndsWith(".webm", StringComparison.OrdinalIgnoreCase) ? "public, max-age=86400" : "no-cache",
-        });
+        // wwwroot holds /client and /demo only: other requests (every event post) skip both middlewares.
+        app.UseWhen(IsClientAsset, assets => assets
+            // Redirects /demo to /demo/ (a relative link in the page must resolve under /demo/), then serves index.html.
+            .UseDefaultFiles(new DefaultFilesOptions { RedirectToAppendTrailingSlash = true })
+            .UseStaticFiles(new StaticFileOptions
+            {
+                ContentTypeProvider = new ClientContentTypes(),
+                OnPrepareResponse = context => context.Context.Response.Headers.CacheControl =
+                    context.File.Name.EndsWith(".webm", StringComparison.OrdinalIgnoreCase) ? "public, max-age=86400" : "no-cache",
+            }));
         return app;
     }
+
+    private static bool IsClientAsset(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/client", StringComparison.OrdinalIgnoreCase)
+        || context.Request.Path.StartsWithSegments("/demo", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The framework's table, made exact for what <c>wwwroot</c> holds: <c>.d.ts</c> is TypeScript, not the MPEG

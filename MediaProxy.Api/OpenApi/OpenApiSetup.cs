@@ -57,12 +57,14 @@ public static class OpenApiSetup
             return app;
         }
 
-        app.UseSwagger();
-        app.UseSwaggerUI(options =>
-        {
-            options.SwaggerEndpoint("/swagger/v1/swagger.json", "MediaProxy v1");
-            options.DocumentTitle = "MediaProxy";
-        });
+        // Only requests under /swagger go through the two middlewares: every event post used to pay their checks.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase), swagger => swagger
+            .UseSwagger()
+            .UseSwaggerUI(options =>
+            {
+                options.SwaggerEndpoint("/swagger/v1/swagger.json", "MediaProxy v1");
+                options.DocumentTitle = "MediaProxy";
+            }));
         app.MapGet("/", () => TypedResults.Redirect("/swagger")).ExcludeFromDescription();
         return app;
     }

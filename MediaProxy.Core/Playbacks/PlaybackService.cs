@@ -121,7 +121,7 @@ public sealed partial class PlaybackService(
         using var deadline = new CancellationTokenSource(options.Value.DirectForwardTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var acceptedAt = timeProvider.GetUtcNow();
-        var (sent, forwarded, endForwarded) = (0, 0, false);
+        var (sent, endForwarded) = (0, false);
         string? error = null;
         for (; sent < events.Length; sent++)
         {
@@ -149,16 +149,16 @@ public sealed partial class PlaybackService(
                 break;
             }
 
-            forwarded++;
             endForwarded |= events[sent].IsEnd;
             metrics.Forwarded(events[sent].EventType, 1, DeliveryPath.Direct, acceptedAt);
         }
 
+        // The store counted these events as forwarded when it decided to forward them; what follows corrects it.
         // From here on the events must be recorded whatever the caller does: no cancellation.
         var state = PlaybackState.Live;
-        if (forwarded > 0)
+        if (endForwarded)
         {
-            state = await store.ForwardedAsync(playbackKey, forwarded, endForwarded, CancellationToken.None);
+            state = await store.EndForwardedAsync(playbackKey, CancellationToken.None);
         }
 
         return sent < events.Length ? await RequeueAsync(playbackKey, events[sent..], error!) : state;

@@ -12,7 +12,9 @@ public interface IPlaybackStore
 {
     /// <summary>
     /// The append-or-forward decision: records a first sessionStart, then either stores the other events at the
-    /// tail of the queue or, when the playback is live and its queue empty, tells the caller to forward them.
+    /// tail of the queue or, when the playback is live and its queue empty, tells the caller to forward them (and
+    /// counts them as forwarded from then on: <see cref="RequeueAsync"/> and <see cref="DeadLetterAsync"/> take back
+    /// what was not delivered, so a directly forwarded post costs one store call, not two).
     /// With an <paramref name="idempotencyKey"/> already seen for this playback, nothing is done (Duplicate).
     /// </summary>
     Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, CancellationToken cancellationToken);
@@ -41,16 +43,19 @@ public interface IPlaybackStore
     /// <summary>A <c>failed</c> playback goes back to work; null when it is unknown, otherwise whether it was failed.</summary>
     Task<(bool Retried, PlaybackState State)?> RetryAsync(string playbackKey, CancellationToken cancellationToken);
 
-    /// <summary>Events forwarded directly were acknowledged upstream.</summary>
-    Task<PlaybackState> ForwardedAsync(string playbackKey, int count, bool ended, CancellationToken cancellationToken);
+    /// <summary>A sessionComplete/sessionEnd forwarded directly was acknowledged upstream: the playback is <c>ended</c>.</summary>
+    Task<PlaybackState> EndForwardedAsync(string playbackKey, CancellationToken cancellationToken);
 
     /// <summary>
     /// An event forwarded directly was refused (400): it goes to the dead letters with <paramref name="deadLetter"/>
-    /// and is counted, as a refused queued event would be. Never resurrects an expired playback.
+    /// and is counted as dead instead of forwarded, as a refused queued event would be. Never resurrects an expired playback.
     /// </summary>
     Task DeadLetterAsync(string playbackKey, string deadLetter, CancellationToken cancellationToken);
 
-    /// <summary>Direct forwarding failed: the events go to the tail of the queue and the playback back to replaying.</summary>
+    /// <summary>
+    /// Direct forwarding failed: the events go to the tail of the queue, no longer counted as forwarded, and the
+    /// playback back to replaying.
+    /// </summary>
     Task<PlaybackState> RequeueAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string reason, CancellationToken cancellationToken);
 
     /// <summary>The upstream forgot the session (404/410): back to starting, the next session with <c>media.resume</c>.</summary>

@@ -63,6 +63,7 @@ public sealed partial class InMemoryPlaybackStore(IOptions<PlaybackOptions> opti
             if (forward)
             {
                 outcome = AcceptOutcome.ForwardDirectly;
+                entry.Forwarded += bodies.Count;
             }
             else
             {
@@ -166,12 +167,8 @@ public sealed partial class InMemoryPlaybackStore(IOptions<PlaybackOptions> opti
             return (true, entry.State);
         });
 
-    public Task<PlaybackState> ForwardedAsync(string playbackKey, int count, bool ended, CancellationToken cancellationToken) =>
-        Locked(playbackKey, create: false, entry =>
-        {
-            entry.Forwarded += count;
-            return entry.State = ended ? PlaybackState.Ended : entry.State;
-        });
+    public Task<PlaybackState> EndForwardedAsync(string playbackKey, CancellationToken cancellationToken) =>
+        Locked(playbackKey, create: false, entry => entry.State = PlaybackState.Ended);
 
     public Task<PlaybackState> RequeueAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string reason, CancellationToken cancellationToken) =>
         Locked(playbackKey, create: true, entry =>
@@ -181,6 +178,7 @@ public sealed partial class InMemoryPlaybackStore(IOptions<PlaybackOptions> opti
                 entry.Queue.AddLast(QueuedEvent.Format(e.Json, timeProvider.GetUtcNow()));
             }
 
+            entry.Forwarded -= events.Count;
             entry.LastError = reason;
             return entry.State = entry.State == PlaybackState.Live ? PlaybackState.Replaying : entry.State;
         });
@@ -199,6 +197,7 @@ public sealed partial class InMemoryPlaybackStore(IOptions<PlaybackOptions> opti
         Locked(playbackKey, create: false, entry =>
         {
             entry.DeadLetters.Add(deadLetter);
+            entry.Forwarded--;
             return true;
         });
 

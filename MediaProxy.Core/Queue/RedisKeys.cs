@@ -11,7 +11,8 @@ namespace MediaProxy.Core.Queue;
 ///                       sid          the upstream session id, once the sessions call answered 201
 ///                       resume       "1" while a lost session (404/410) is being re-created with media.resume
 ///                       endAccepted  "1" once a sessionComplete/sessionEnd was accepted: later posts get 409
-///                       forwarded    events acknowledged upstream (204)
+///                       forwarded    events acknowledged upstream (204); a direct forward counts from the
+///                                    Accept that decided it, and Requeue/DeadLetter take back what failed
 ///                       dead         events moved to the dead letters
 ///                       lastError    the last upstream failure, for the status endpoint
 /// mp:{key}:q     list   events not yet acknowledged upstream, oldest first (RPUSH to append, LPOP after 204),

@@ -117,8 +117,8 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
         return result.IsNull ? null : ParseState(result);
     }
 
-    public async Task<PlaybackState> ForwardedAsync(string playbackKey, int count, bool ended, CancellationToken cancellationToken) =>
-        ParseState(await EvalAsync(RedisScripts.Forwarded, Keys(playbackKey), [_ttlSeconds, count, ended ? "1" : "0"], cancellationToken));
+    public async Task<PlaybackState> EndForwardedAsync(string playbackKey, CancellationToken cancellationToken) =>
+        ParseState(await EvalAsync(RedisScripts.EndForwarded, Keys(playbackKey), [_ttlSeconds], cancellationToken));
 
     public Task DeadLetterAsync(string playbackKey, string deadLetter, CancellationToken cancellationToken) =>
         EvalAsync(RedisScripts.DeadLetter, [RedisKeys.Meta(playbackKey), RedisKeys.Queue(playbackKey), RedisKeys.DeadLetters(playbackKey)],
@@ -157,9 +157,9 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
 
     // StackExchange.Redis takes no CancellationToken: the token is checked before sending; once sent, a script
     // runs to completion (scripts are atomic, so there is never anything half-done to undo).
-    private Task<RedisResult> EvalAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    private Task<RedisResult> EvalAsync(ShaScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Db.ScriptEvaluateAsync(script, keys, args);
+        return script.EvaluateAsync(Db, keys, args);
     }
 }

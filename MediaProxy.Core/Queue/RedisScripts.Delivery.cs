@@ -7,7 +7,7 @@ namespace MediaProxy.Core.Queue;
 internal static partial class RedisScripts
 {
     /// <summary>KEYS: meta, queue. ARGV: ttl, sid. Returns the new state.</summary>
-    public const string SessionCreated = """
+    public static readonly ShaScript SessionCreated = """
         local meta, queue = KEYS[1], KEYS[2]
         local state = redis.call('HGET', meta, 'state')
         if state ~= 'starting' then return state or '' end
@@ -24,12 +24,14 @@ internal static partial class RedisScripts
     /// KEYS: meta, queue, dead. ARGV: ttl, expected head, isEnd ('1'/'0'), dead-letter record ('' = delivered).
     /// Pops the head only if it is still the event the caller sent; returns the new state, or nil.
     /// </summary>
-    public const string CompleteHead = """
+    public static readonly ShaScript CompleteHead = """
         local meta, queue, dead = KEYS[1], KEYS[2], KEYS[3]
         if redis.call('LINDEX', queue, 0) ~= ARGV[2] then return false end
         redis.call('LPOP', queue)
-        redis.call('HDEL', meta, 'headAttempts')
-        local state = redis.call('HGET', meta, 'state') or 'replaying'
+        local m = redis.call('HMGET', meta, 'state', 'headAttempts')
+        if m[2] then redis.call('HDEL', meta, 'headAttempts') end
+        local stored = m[1] or 'replaying'
+        local state = stored
         if ARGV[4] == '' then
           redis.call('HINCRBY', meta, 'forwarded', 1)
           if ARGV[3] == '1' then state = 'ended' end
@@ -38,41 +40,51 @@ internal static partial class RedisScripts
           redis.call('HINCRBY', meta, 'dead', 1)
         end
         if state == 'replaying' and redis.call('LLEN', queue) == 0 then state = 'live' end
-        redis.call('HSET', meta, 'state', state)
+        if state ~= m[1] then redis.call('HSET', meta, 'state', state) end
         
         """ + Touch + """
 
         return state
         """;
 
-    /// <summary>KEYS: meta, queue. ARGV: ttl, count, ended ('1'/'0'). Returns the new state. Never resurrects an expired playback.</summary>
-    public const string Forwarded = """
+    /// <summary>
+    /// KEYS: meta, queue. ARGV: ttl. A directly forwarded sessionComplete/sessionEnd was acknowledged: the playback
+    /// is ended (its events were counted by Accept). Returns the new state. Never resurrects an expired playback.
+    /// </summary>
+    public static readonly ShaScript EndForwarded = """
         local meta = KEYS[1]
         if redis.call('EXISTS', meta) == 0 then return '' end
-        redis.call('HINCRBY', meta, 'forwarded', ARGV[2])
-        if ARGV[3] == '1' then redis.call('HSET', meta, 'state', 'ended') end
+        redis.call('HSET', meta, 'state', 'ended')
         
         """ + Touch + """
 
-        return redis.call('HGET', meta, 'state') or ''
+        return 'ended'
         """;
 
-    /// <summary>KEYS: meta, queue, dead. ARGV: ttl, dead-letter record. A directly forwarded event the upstream refused.</summary>
-    public const string DeadLetter = """
+    /// <summary>
+    /// KEYS: meta, queue, dead. ARGV: ttl, dead-letter record. A directly forwarded event the upstream refused:
+    /// counted as dead instead of forwarded (Accept counted it forwarded when it decided to forward).
+    /// </summary>
+    public static readonly ShaScript DeadLetter = """
         local meta, dead = KEYS[1], KEYS[3]
         if redis.call('EXISTS', meta) == 0 then return 0 end
         redis.call('RPUSH', dead, ARGV[2])
         redis.call('HINCRBY', meta, 'dead', 1)
+        redis.call('HINCRBY', meta, 'forwarded', -1)
         
         """ + Touch + """
 
         return 1
         """;
 
-    /// <summary>KEYS: meta, queue. ARGV: ttl, error, events... Returns the new state.</summary>
-    public const string Requeue = """
+    /// <summary>
+    /// KEYS: meta, queue. ARGV: ttl, error, events... Direct forwarding failed: the events go to the tail of the
+    /// queue, and Accept's count of them as forwarded is taken back. Returns the new state.
+    /// </summary>
+    public static readonly ShaScript Requeue = """
         local meta, queue = KEYS[1], KEYS[2]
         redis.call('RPUSH', queue, unpack(ARGV, 3))
+        redis.call('HINCRBY', meta, 'forwarded', 2 - #ARGV)
         local state = redis.call('HGET', meta, 'state') or 'replaying'
         if state == 'live' then state = 'replaying' end
         redis.call('HSET', meta, 'state', state, 'lastError', ARGV[2])
@@ -83,7 +95,7 @@ internal static partial class RedisScripts
         """;
 
     /// <summary>KEYS: meta, queue. ARGV: ttl, error. The next sessions call carries media.resume. Never resurrects an expired playback.</summary>
-    public const string SessionLost = """
+    public static readonly ShaScript SessionLost = """
         local meta = KEYS[1]
         if redis.call('EXISTS', meta) == 0 then return '' end
         redis.call('HDEL', meta, 'sid')
@@ -95,7 +107,7 @@ internal static partial class RedisScripts
         """;
 
     /// <summary>KEYS: meta, queue. ARGV: ttl, error, fail ('1'/'0'). Never resurrects an expired playback.</summary>
-    public const string RecordError = """
+    public static readonly ShaScript RecordError = """
         local meta = KEYS[1]
         if redis.call('EXISTS', meta) == 0 then return 0 end
         redis.call('HSET', meta, 'lastError', ARGV[2])
@@ -111,7 +123,7 @@ internal static partial class RedisScripts
     /// Counts a failed delivery of the head; at the give-up point moves it to the dead letters.
     /// Returns {dead-lettered (0/1), state}, or nil when the head is no longer the expected event.
     /// </summary>
-    public const string HeadFailed = """
+    public static readonly ShaScript HeadFailed = """
         local meta, queue, dead = KEYS[1], KEYS[2], KEYS[3]
         if redis.call('LINDEX', queue, 0) ~= ARGV[2] then return false end
         local attempts = redis.call('HINCRBY', meta, 'headAttempts', 1)
@@ -137,7 +149,7 @@ internal static partial class RedisScripts
     /// KEYS: meta, queue. ARGV: ttl. A failed playback goes back to work: starting without a session id,
     /// else replaying (or live with an empty queue). Returns {retried (0/1), state}.
     /// </summary>
-    public const string Retry = """
+    public static readonly ShaScript Retry = """
         local meta, queue = KEYS[1], KEYS[2]
         local state = redis.call('HGET', meta, 'state')
         if state ~= 'failed' then return {0, state or ''} end

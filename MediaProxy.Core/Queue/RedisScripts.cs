@@ -16,14 +16,17 @@ internal static partial class RedisScripts
     /// ARGV: ttl, idempotency TTL in ms (0: no Idempotency-Key), queue cap, cap before any sessionStart, refuse new
     /// playbacks ('1' when the store is nearly full), then (kind, json) pairs with kind 's' sessionStart, 'e' end,
     /// 'n' other. Returns {outcome, state, startNeeded, sid, previously accepted}; outcome is stored | forward |
-    /// ended | duplicate | full | busy. The forward-or-enqueue decision is taken here, atomically with the replayer's pops, so a
+    /// ended | duplicate | full | busy; a forward is counted in 'forwarded' at once (see Requeue, DeadLetter). The
+    /// forward-or-enqueue decision is taken here, atomically with the replayer's pops, so a
     /// new event never overtakes a queued one. A repeated Idempotency-Key is answered from its record before
     /// anything else (even after the post that ended the playback). Nothing is written before the cap check, so
     /// a refused post leaves no trace.
     /// </summary>
-    public const string Accept = """
+    public static readonly ShaScript Accept = """
         local meta, queue, idem, dead = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-        local state = redis.call('HGET', meta, 'state')
+        local m = redis.call('HMGET', meta, 'state', 'endAccepted', 'sid')
+        local stored = m[1]
+        local state = stored
         if not state then
           if ARGV[5] == '1' then return {'busy', 'awaitingSessionStart', 0, '', 0} end
           state = 'awaitingSessionStart'
@@ -33,10 +36,11 @@ internal static partial class RedisScripts
           local previous = redis.call('GET', idem)
           if previous then return {'duplicate', state, 0, '', previous} end
         end
-        if state == 'ended' or redis.call('HEXISTS', meta, 'endAccepted') == 1 then
+        if state == 'ended' or m[2] then
           return {'ended', state, 0, '', 0}
         end
-        local hasStart = redis.call('HEXISTS', meta, 'start') == 1
+        -- A session id (replaying, live) means its sessionStart is stored; otherwise look (no copy of the body).
+        local hasStart = state == 'replaying' or state == 'live' or redis.call('HEXISTS', meta, 'start') == 1
         local start = nil
         local bodies = {}
         local ending = false
@@ -63,24 +67,25 @@ internal static partial class RedisScripts
           if state == 'awaitingSessionStart' then state = 'starting' end
         end
         if ending then redis.call('HSET', meta, 'endAccepted', '1') end
-        local outcome = 'stored'
+        local outcome, sid = 'stored', ''
         if forward then
-          outcome = 'forward'
+          outcome, sid = 'forward', m[3] or ''
+          -- Counted as forwarded when handed to the caller to send: Requeue and DeadLetter take back what was not
+          -- delivered. One script per directly forwarded post instead of a second one after the upstream's 204.
+          redis.call('HINCRBY', meta, 'forwarded', #bodies)
         elseif #bodies > 0 then
           redis.call('RPUSH', queue, unpack(bodies))
         end
-        redis.call('HSET', meta, 'state', state)
+        if state ~= stored then redis.call('HSET', meta, 'state', state) end
         if idemTtl > 0 then redis.call('SET', idem, (#ARGV - 5) / 2, 'PX', idemTtl) end
         redis.call('EXPIRE', meta, ARGV[1])
         redis.call('EXPIRE', queue, ARGV[1])
         redis.call('EXPIRE', dead, ARGV[1])
-        local sid = ''
-        if forward then sid = redis.call('HGET', meta, 'sid') or '' end
         return {outcome, state, startNeeded, sid, 0}
         """;
 
     /// <summary>KEYS: meta, queue. Returns {flat meta hash, queue length} in one round trip.</summary>
-    public const string Get = """
+    public static readonly ShaScript Get = """
         return {redis.call('HGETALL', KEYS[1]), redis.call('LLEN', KEYS[2])}
         """;
 }

@@ -128,9 +128,9 @@ public abstract partial class PlaybackStoreContractTests
     }
 
     [Fact]
-    public async Task ForwardedAsync_UnknownPlayback_NothingCreated()
+    public async Task EndForwardedAsync_UnknownPlayback_NothingCreated()
     {
-        await Store.ForwardedAsync(Key, 1, ended: false, None);
+        await Store.EndForwardedAsync(Key, None);
 
         Assert.Null(await Store.GetAsync(Key, None));
     }
@@ -172,9 +172,10 @@ public abstract partial class PlaybackStoreContractTests
     }
 
     [Fact]
-    public async Task DeadLetterAsync_LivePlayback_RecordKeptAndCountedQueueUntouched()
+    public async Task DeadLetterAsync_DirectlyForwardedEventRefused_CountedDeadNotForwardedQueueUntouched()
     {
         await LiveAsync();
+        Assert.Equal(AcceptOutcome.ForwardDirectly, (await Store.AcceptAsync(Key, [Ping(1)], null, None)).Outcome);
 
         await Store.DeadLetterAsync(Key, "{\"n\":1}", None);
 

@@ -254,7 +254,7 @@ public abstract partial class PlaybackStoreContractTests
     {
         await LiveAsync();
         await Store.AcceptAsync(Key, [End()], null, None);
-        Assert.Equal(PlaybackState.Ended, await Store.ForwardedAsync(Key, 1, ended: true, None));
+        Assert.Equal(PlaybackState.Ended, await Store.EndForwardedAsync(Key, None));
 
         var decision = await Store.AcceptAsync(Key, [Ping(2)], null, None);
 
@@ -264,14 +264,15 @@ public abstract partial class PlaybackStoreContractTests
     }
 
     [Fact]
-    public async Task ForwardedAsync_EventsDelivered_CountedAndStillLive()
+    public async Task AcceptAsync_LiveEmptyQueue_ForwardCountedAtOnceStillLive()
     {
         await LiveAsync();
 
-        var state = await Store.ForwardedAsync(Key, 3, ended: false, None);
+        var decision = await Store.AcceptAsync(Key, [Ping(1), Ping(2), Ping(3)], null, None);
 
-        Assert.Equal(PlaybackState.Live, state);
-        Assert.Equal(3L, (await GetAsync()).Forwarded);
+        Assert.Equal((AcceptOutcome.ForwardDirectly, PlaybackState.Live), (decision.Outcome, decision.State));
+        var playback = await GetAsync();
+        Assert.Equal((PlaybackState.Live, 3L, 0L), (playback.State, playback.Forwarded, playback.Queued));
     }
 
     [Fact]
@@ -285,7 +286,7 @@ public abstract partial class PlaybackStoreContractTests
         Assert.Equal(PlaybackState.Replaying, state);
         Assert.Equal(Json(Ping(1), Ping(2)), await QueuedJsonAsync());
         var playback = await GetAsync();
-        Assert.Equal((PlaybackState.Replaying, "HTTP 503"), (playback.State, playback.LastError));
+        Assert.Equal((PlaybackState.Replaying, "HTTP 503", 0L), (playback.State, playback.LastError, playback.Forwarded));
     }
 
     [Fact]

@@ -37,6 +37,19 @@ public sealed class RedisPlaybackStoreTests : PlaybackStoreContractTests, IAsync
     }
 
     [Fact]
+    public async Task AcceptAsync_ScriptCacheFlushed_ScriptLoadedAgainAndEventStored()
+    {
+        // The store sends scripts by SHA (EVALSHA); a restarted or flushed Redis no longer knows them.
+        await Store.AcceptAsync(Key, [Start()], null, CancellationToken.None);
+        await _redis.GetDatabase().ExecuteAsync("SCRIPT", "FLUSH");
+
+        var decision = await Store.AcceptAsync(Key, [Ping(1)], null, CancellationToken.None);
+
+        Assert.Equal(AcceptOutcome.Stored, decision.Outcome);
+        Assert.Equal(Json(Ping(1)), await QueuedJsonAsync());
+    }
+
+    [Fact]
     public async Task PeekAsync_QueuedOrRequeued_EachEntryCarriesTheTimeItWasAccepted()
     {
         var before = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
@@ -55,7 +68,7 @@ public sealed class RedisPlaybackStoreTests : PlaybackStoreContractTests, IAsync
     [InlineData("accept")]
     [InlineData("sessionCreated")]
     [InlineData("completeHead")]
-    [InlineData("forwarded")]
+    [InlineData("endForwarded")]
     [InlineData("requeue")]
     [InlineData("sessionLost")]
     [InlineData("recordError")]
@@ -78,7 +91,7 @@ public sealed class RedisPlaybackStoreTests : PlaybackStoreContractTests, IAsync
             "accept" => Store.AcceptAsync(Key, [Ping(3)], null, none),
             "sessionCreated" => Store.SessionCreatedAsync(Key, "sid-1", none),
             "completeHead" => Store.CompleteHeadAsync(Key, head, isEnd: false, deadLetter: null, none),
-            "forwarded" => Store.ForwardedAsync(Key, 1, ended: false, none),
+            "endForwarded" => Store.EndForwardedAsync(Key, none),
             "requeue" => Store.RequeueAsync(Key, [Ping(3)], "timeout", none),
             "sessionLost" => Store.SessionLostAsync(Key, "HTTP 410", none),
             "recordError" => Store.RecordErrorAsync(Key, "HTTP 503", fail: false, none),
