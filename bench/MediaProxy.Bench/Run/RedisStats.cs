@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using StackExchange.Redis;
 
 namespace MediaProxy.Bench.Run;
@@ -11,12 +12,29 @@ internal sealed class RedisStats(IConnectionMultiplexer redis)
     /// them in <c>INFO commandstats</c> even when called inside a script; a client round trip is every other
     /// command (EVALSHA counts once). SET, GET, EXPIRE and DEL are also sent directly by the proxy's background
     /// work (leases, the pending index); that work is measured while idle and subtracted.
+    /// Read from the scripts' source (every <c>redis.call('X'</c>), so a script that starts calling a new command
+    /// cannot make it count as a round trip; the fixed list is the fallback when the source is not at hand.
     /// </summary>
-    public static readonly IReadOnlySet<string> ScriptInternal = new HashSet<string>(StringComparer.Ordinal)
+    public static readonly IReadOnlySet<string> ScriptInternal = ReadScriptCommands() ?? new HashSet<string>(StringComparer.Ordinal)
     {
-        "hget", "get", "hexists", "llen", "hset", "rpush", "set", "expire", "lindex", "lpop", "hdel", "hincrby",
+        "hget", "hmget", "get", "hexists", "llen", "hset", "rpush", "set", "expire", "lindex", "lpop", "hdel", "hincrby",
         "exists", "hgetall", "pexpire", "del", "zscore", "zrem",
     };
+
+    private static HashSet<string>? ReadScriptCommands()
+    {
+        var folder = Path.Combine(Directory.GetCurrentDirectory(), "MediaProxy.Core", "Queue");
+        if (!Directory.Exists(folder))
+        {
+            return null;
+        }
+
+        var commands = Directory.EnumerateFiles(folder, "*.cs")
+            .SelectMany(file => Regex.Matches(File.ReadAllText(file), @"redis\.call\('(\w+)'"))
+            .Select(match => match.Groups[1].Value.ToLowerInvariant())
+            .ToHashSet(StringComparer.Ordinal);
+        return commands.Count > 0 ? commands : null;
+    }
 
     private IServer Server => redis.GetServers().Single();
 

@@ -181,7 +181,7 @@ internal static class Report
               start-up, seeks and ads: so roughly **{10 / proxyLive:N0} concurrent live playbacks per proxy core**, several times
               that when players batch events into arrays.
             - **One Redis** (single-threaded): about {1 / redisQueued:N0} queued single-event posts/s, {1 / redisArrays:N0} events/s in
-              20-event arrays, {1 / redisLive:N0} live events/s (two scripts per forwarded post) — about
+              20-event arrays, {1 / redisLive:N0} live events/s (one script per forwarded post) — about
               **{10 / redisLive:N0} concurrent live playbacks**. A Redis costs far less CPU per event than a proxy instance, so
               the first bottleneck is the proxy's CPU: about {(redisLive > 0 ? proxyLive / redisLive : 0):F0} proxy cores saturate one Redis on live
               traffic ({(redisQueued > 0 ? proxyQueued / redisQueued : 0):F0} on queued posts). Add instances until then; past that, Redis is the limit.
@@ -217,7 +217,7 @@ internal static class Report
         - Queued accept: {{r.Plan.QueuedPlaybacks:N0}} playbacks each posted a sessionStart whose sessions call never returns, then the
           load posts single events to them. The RPUSH baseline gets the same posts.
         - Live forward: {{r.Plan.LivePlaybacks}} playbacks whose sessions were created at once (state `live`), then single
-          events, each forwarded directly (one Accept script, the upstream call, one Forwarded script). YARP gets the same posts.
+          events, each forwarded directly (one Accept script, which also counts it, then the upstream call). YARP gets the same posts.
         - Replay drain: {{r.Plan.ReplayPlaybacks:N0}} playbacks each post a sessionStart plus {{r.Plan.ReplayEventsPerPlayback}} events while the fake upstream
           holds their sessions calls; all are released at once, and the upstream counts events from its first to its
           last. Its capacity is measured by posting to it directly with {{Plan.ReplayConcurrency}} connections, the proxy's replay
