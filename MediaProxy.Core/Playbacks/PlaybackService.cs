@@ -63,9 +63,17 @@ public sealed partial class PlaybackService(
             work.Schedule(playbackKey);
         }
 
-        var state = decision.Outcome == AcceptOutcome.ForwardDirectly
-            ? await ForwardDirectlyAsync(playbackKey, decision.SessionId!, [.. events.Where(e => !e.IsSessionStart)], cancellationToken)
-            : decision.State;
+        var state = decision.State;
+        if (decision.Outcome == AcceptOutcome.ForwardDirectly)
+        {
+            state = await ForwardDirectlyAsync(playbackKey, decision.SessionId!, [.. events.Where(e => !e.IsSessionStart)], cancellationToken);
+            if (idempotencyKey is not null)
+            {
+                // Delivered, dead-lettered or queued by now: only from here may a repeat be answered as a duplicate.
+                await store.RememberPostAsync(playbackKey, idempotencyKey, events.Count, CancellationToken.None);
+            }
+        }
+
         metrics.Accepted(events);
         return new AcceptResult(true, events.Count, state);
     }

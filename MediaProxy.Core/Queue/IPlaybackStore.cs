@@ -19,6 +19,15 @@ public interface IPlaybackStore
     /// </summary>
     Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A post that <see cref="AcceptAsync"/> told the caller to forward has been answered: a repeat of its
+    /// Idempotency-Key gets the same answer (<paramref name="count"/> events) from now on. Not recorded by the
+    /// Accept that decided the forward: after a crash in between, the player's retry must deliver the events (at
+    /// least once) instead of being answered for events that never reached the upstream. Best effort: losing the
+    /// record only lets a retry through again.
+    /// </summary>
+    Task RememberPostAsync(string playbackKey, string idempotencyKey, int count, CancellationToken cancellationToken);
+
     Task<PlaybackSnapshot?> GetAsync(string playbackKey, CancellationToken cancellationToken);
 
     /// <summary>The sessions call answered 201: <c>starting</c> → <c>replaying</c>, or <c>live</c> when nothing is queued.</summary>

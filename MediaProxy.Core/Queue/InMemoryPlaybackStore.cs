@@ -54,7 +54,7 @@ public sealed partial class InMemoryPlaybackStore(IOptions<PlaybackOptions> opti
             }
 
             entry.EndAccepted |= events.Any(e => e.IsEnd);
-            if (idempotencyKey is not null)
+            if (idempotencyKey is not null && !forward)
             {
                 entry.IdempotencyKeys.Add((idempotencyKey, events.Count, now + _idempotencyWindow));
             }
@@ -75,6 +75,13 @@ public sealed partial class InMemoryPlaybackStore(IOptions<PlaybackOptions> opti
 
             return new AcceptDecision(outcome, entry.State, startNeeded,
                 outcome == AcceptOutcome.ForwardDirectly ? entry.SessionId : null);
+        });
+
+    public Task RememberPostAsync(string playbackKey, string idempotencyKey, int count, CancellationToken cancellationToken) =>
+        Locked(playbackKey, create: false, entry =>
+        {
+            entry.IdempotencyKeys.Add((idempotencyKey, count, timeProvider.GetUtcNow() + _idempotencyWindow));
+            return true;
         });
 
     public Task<PlaybackSnapshot?> GetAsync(string playbackKey, CancellationToken cancellationToken) =>

@@ -19,7 +19,8 @@ namespace MediaProxy.Core.Queue;
 ///                       each "acceptedAtMs|json" (see QueuedEvent)
 /// mp:{key}:dead  list   dead-letter records (JSON: event, status, body, time) of events the upstream refused
 /// mp:{key}:lease string the token of the instance working the playback (SET NX PX; renewed while working)
-/// mp:{key}:idem:{hash}  string  the answer to a post with that Idempotency-Key (10 minutes)
+/// mp:{key}:idem:{hash}  string  the answer to a post with that Idempotency-Key (10 minutes); for a post forwarded
+///                       directly, written once it was delivered (or queued), not by the Accept that decided it
 /// mp:{pending-NN}:idx   zset  playbacks with pending work, score = when it is due (epoch ms); NN = 00..15, a
 ///                       hash of the playback key, so the index spreads over a cluster without KEYS or SCAN
 /// </code>

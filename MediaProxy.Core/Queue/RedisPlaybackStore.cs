@@ -54,6 +54,15 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
             string.IsNullOrEmpty(sessionId) || outcome != AcceptOutcome.ForwardDirectly ? null : sessionId, (int)result[4]);
     }
 
+    public Task RememberPostAsync(string playbackKey, string idempotencyKey, int count, CancellationToken cancellationToken)
+    {
+        // Fire and forget: the events are delivered (or queued) already, and the record only guards against a
+        // repeat. Sent on the same connection as the next Accept of this instance, so Redis sees it first.
+        cancellationToken.ThrowIfCancellationRequested();
+        return Db.StringSetAsync(RedisKeys.Idempotency(playbackKey, IdempotencyKeys.Hash(idempotencyKey)), count,
+            TimeSpan.FromMilliseconds(_idempotencyMs), flags: CommandFlags.FireAndForget);
+    }
+
     public async Task<HeadFailure?> HeadFailedAsync(string playbackKey, string expectedHead, int maxAttempts, string reason, string deadLetter, CancellationToken cancellationToken)
     {
         RedisKey[] keys = [RedisKeys.Meta(playbackKey), RedisKeys.Queue(playbackKey), RedisKeys.DeadLetters(playbackKey)];

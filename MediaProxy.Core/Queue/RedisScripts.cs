@@ -77,7 +77,9 @@ internal static partial class RedisScripts
           redis.call('RPUSH', queue, unpack(bodies))
         end
         if state ~= stored then redis.call('HSET', meta, 'state', state) end
-        if idemTtl > 0 then redis.call('SET', idem, (#ARGV - 5) / 2, 'PX', idemTtl) end
+        -- A forwarded post is remembered once delivered (RememberPostAsync), not here: after a crash mid-forward,
+        -- its retry must deliver the events rather than be answered for events that never left.
+        if idemTtl > 0 and not forward then redis.call('SET', idem, (#ARGV - 5) / 2, 'PX', idemTtl) end
         redis.call('EXPIRE', meta, ARGV[1])
         redis.call('EXPIRE', queue, ARGV[1])
         redis.call('EXPIRE', dead, ARGV[1])

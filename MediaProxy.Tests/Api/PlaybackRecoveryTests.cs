@@ -34,6 +34,26 @@ public sealed class PlaybackRecoveryTests(AppFixture fixture) : IClassFixture<Ap
     }
 
     [Fact]
+    public async Task PostEvents_LivePlaybackRepeatedIdempotencyKey_ForwardedOnceAnsweredAsBefore()
+    {
+        var key = TestEvents.NewKey();
+        var client = NewClient();
+        await client.PostAsync(key, TestEvents.SessionStart(key));
+        await client.WaitForStateAsync(key, "live");
+
+        using var first = await client.PostWithIdempotencyKeyAsync(key, TestEvents.Ping(1), "live-1");
+        using var retry = await client.PostWithIdempotencyKeyAsync(key, TestEvents.Ping(1), "live-1");
+        using var next = await client.PostWithIdempotencyKeyAsync(key, TestEvents.Ping(2), "live-2");
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.StatusCode, retry.StatusCode, next.StatusCode));
+        Assert.False(first.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        var session = Assert.Single(App.Upstream.SessionsForMedia(key));
+        Assert.Equal([1, 2], App.Upstream.SequenceOf(session.Id));
+        Assert.Equal(2, (await client.GetAsync(key)).Forwarded);
+    }
+
+    [Fact]
     public async Task PostEvents_SameIdempotencyKeyOnAnotherPlayback_AcceptedThere()
     {
         var (one, two) = (TestEvents.NewKey(), TestEvents.NewKey());

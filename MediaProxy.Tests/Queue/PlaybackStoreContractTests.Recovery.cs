@@ -32,11 +32,38 @@ public abstract partial class PlaybackStoreContractTests
     {
         await LiveAsync();
         await Store.AcceptAsync(Key, [End()], "last-batch", None);
+        await Store.RememberPostAsync(Key, "last-batch", 1, None);
 
         var again = await Store.AcceptAsync(Key, [End()], "last-batch", None);
 
         // A retried final batch gets the answer the first one got, not a 409.
         Assert.Equal(AcceptOutcome.Duplicate, again.Outcome);
+    }
+
+    [Fact]
+    public async Task AcceptAsync_ForwardDecidedButNeverAnswered_RepeatIsForwardedAgain()
+    {
+        // The instance that decided the forward died before delivering: the player's retry must deliver the event,
+        // not be told it was accepted already.
+        await LiveAsync();
+        Assert.Equal(AcceptOutcome.ForwardDirectly, (await Store.AcceptAsync(Key, [Ping(1)], "batch-1", None)).Outcome);
+
+        var retry = await Store.AcceptAsync(Key, [Ping(1)], "batch-1", None);
+
+        Assert.Equal(AcceptOutcome.ForwardDirectly, retry.Outcome);
+    }
+
+    [Fact]
+    public async Task RememberPostAsync_AfterDirectForward_RepeatIsDuplicateWithCount()
+    {
+        await LiveAsync();
+        await Store.AcceptAsync(Key, [Ping(1), Ping(2)], "batch-1", None);
+
+        await Store.RememberPostAsync(Key, "batch-1", 2, None);
+        var retry = await Store.AcceptAsync(Key, [Ping(1), Ping(2)], "batch-1", None);
+
+        Assert.Equal((AcceptOutcome.Duplicate, 2), (retry.Outcome, retry.PreviouslyAccepted));
+        Assert.Equal(2L, (await GetAsync()).Forwarded);
     }
 
     [Fact]
