@@ -1,5 +1,4 @@
 using MediaProxy.Core.Queue;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,32 +14,17 @@ public sealed partial class PendingPlaybackSweeper(
     PlaybackScheduler work,
     IOptions<PlaybackOptions> options,
     TimeProvider timeProvider,
-    ILogger<PendingPlaybackSweeper> logger) : BackgroundService
+    ILogger<PendingPlaybackSweeper> logger) : PeriodicBackgroundService(options.Value.RecoveryInterval, timeProvider)
 {
     private const int MaxPerSweep = 512;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.RecoveryInterval, timeProvider);
-        try
-        {
-            do
-            {
-                await SweepAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken stoppingToken) => SweepAsync(stoppingToken);
 
     private async Task SweepAsync(CancellationToken stoppingToken)
     {
         try
         {
-            foreach (var playbackKey in await coordination.DuePendingAsync(timeProvider.GetUtcNow(), MaxPerSweep, stoppingToken))
+            foreach (var playbackKey in await coordination.DuePendingAsync(Time.GetUtcNow(), MaxPerSweep, stoppingToken))
             {
                 work.Schedule(playbackKey);
             }

@@ -1,5 +1,4 @@
 using MediaProxy.Core.Queue;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,29 +16,14 @@ public sealed partial class PlaybackBacklogSampler(
     PlaybackMetrics metrics,
     IOptions<PlaybackOptions> options,
     TimeProvider timeProvider,
-    ILogger<PlaybackBacklogSampler> logger) : BackgroundService
+    ILogger<PlaybackBacklogSampler> logger) : PeriodicBackgroundService(options.Value.MetricsSampleInterval, timeProvider)
 {
     /// <summary>Beyond this many pending playbacks the sample is partial (a lower bound): bounded work per tick.</summary>
     public const int MaxSampled = 2_000;
 
     private const int Concurrency = 64;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.MetricsSampleInterval, timeProvider);
-        try
-        {
-            do
-            {
-                await SampleAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken stoppingToken) => SampleAsync(stoppingToken);
 
     /// <summary>Takes one sample and hands it to the gauges.</summary>
     public async Task SampleAsync(CancellationToken cancellationToken)
@@ -47,7 +31,7 @@ public sealed partial class PlaybackBacklogSampler(
         try
         {
             var pending = await coordination.DuePendingAsync(DateTimeOffset.MaxValue, MaxSampled, cancellationToken);
-            var now = timeProvider.GetUtcNow();
+            var now = Time.GetUtcNow();
             long queued = 0;
             var oldest = now;
             var byState = new Dictionary<string, long>(StringComparer.Ordinal);

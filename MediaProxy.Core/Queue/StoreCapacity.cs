@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using Microsoft.Extensions.Hosting;
+using MediaProxy.Core.Playbacks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -40,26 +40,11 @@ public sealed partial class RedisMemoryGuard(
     StoreCapacity capacity,
     IOptions<StoreGuardOptions> options,
     TimeProvider timeProvider,
-    ILogger<RedisMemoryGuard> logger) : BackgroundService
+    ILogger<RedisMemoryGuard> logger) : PeriodicBackgroundService(options.Value.CheckInterval, timeProvider)
 {
     private bool _failing;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.CheckInterval, timeProvider);
-        try
-        {
-            do
-            {
-                await CheckAsync();
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken stoppingToken) => CheckAsync();
 
     private async Task CheckAsync()
     {
