@@ -161,7 +161,8 @@ public sealed partial class PlaybackService(
             metrics.Forwarded(events[sent].EventType, 1, DeliveryPath.Direct, acceptedAt);
         }
 
-        // The store counted these events as forwarded when it decided to forward them; what follows corrects it.
+        // The store counted these events as forwarded when it decided to forward them; a refused one was taken back
+        // by DeadLetterAsync above, the unsent ones are by RequeueAsync below.
         // From here on the events must be recorded whatever the caller does: no cancellation.
         var state = PlaybackState.Live;
         if (endForwarded)

@@ -57,7 +57,8 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
     public Task RememberPostAsync(string playbackKey, string idempotencyKey, int count, CancellationToken cancellationToken)
     {
         // Fire and forget: the events are delivered (or queued) already, and the record only guards against a
-        // repeat. Sent on the same connection as the next Accept of this instance, so Redis sees it first.
+        // repeat. It goes out on this instance's one connection ahead of its next Accept; a repeat racing it on
+        // another instance is forwarded again (at least once), as after a lost record.
         cancellationToken.ThrowIfCancellationRequested();
         return Db.StringSetAsync(RedisKeys.Idempotency(playbackKey, IdempotencyKeys.Hash(idempotencyKey)), count,
             TimeSpan.FromMilliseconds(_idempotencyMs), flags: CommandFlags.FireAndForget);
