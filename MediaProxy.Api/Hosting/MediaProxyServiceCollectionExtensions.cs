@@ -23,6 +23,7 @@ public static class MediaProxyServiceCollectionExtensions
         services.AddMediaCollectionUpstream();
         services.AddSingleton<PlaybackMetrics>();
         services.AddSingleton<PlaybackScheduler>();
+        services.AddSingleton<ReplayGovernor>();
         services.AddSingleton<PlaybackReplayer>();
         services.AddSingleton<PlaybackService>();
         services.AddSingleton<Endpoints.EventIntake>();

@@ -65,6 +65,19 @@ public sealed class PlaybackOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan SessionCallSlotWait { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether replay gives way to posts: while posts are arriving and the replay slows them down (see
+    /// <see cref="ReplayYieldThreshold"/>), fewer replay sends run at once (<see cref="ReplayGovernor"/>).
+    /// </summary>
+    public bool ReplayYieldsToPosts { get; set; } = true;
+
+    /// <summary>
+    /// How much slower than when nothing replays a post may get, on average, before the replay gives way
+    /// (with <see cref="ReplayYieldsToPosts"/>).
+    /// </summary>
+    [Range(1.1, 100.0)]
+    public double ReplayYieldThreshold { get; set; } = 1.5;
+
     /// <summary>Events read from the queue per Redis call while replaying.</summary>
     [Range(1, 1_000)]
     public int ReplayBatchSize { get; set; } = 32;

@@ -15,6 +15,7 @@ namespace MediaProxy.Core.Playbacks;
 public sealed partial class PlaybackReplayer(
     IPlaybackStore store,
     MediaCollectionClient upstream,
+    ReplayGovernor governor,
     PlaybackMetrics metrics,
     IOptions<PlaybackOptions> options,
     TimeProvider timeProvider,
@@ -209,53 +210,76 @@ public sealed partial class PlaybackReplayer(
 
         foreach (var queued in batch)
         {
-            var (entry, json) = (queued.Entry, queued.Json);
-            var result = await upstream.SendEventAsync(sessionId, json, cancellationToken);
-            PlaybackState? state;
-            switch (result.Outcome)
+            // One send at a time per playback (order), and no more at once than posts can live with.
+            await governor.EnterAsync(cancellationToken);
+            Step? step;
+            try
             {
-                case UpstreamOutcome.Accepted:
-                    var eventType = MediaEventJson.ReadEventType(json);
-                    state = await store.CompleteHeadAsync(playbackKey, entry, MediaEventTypes.IsEnd(eventType), null, cancellationToken);
-                    metrics.Forwarded(eventType, 1, DeliveryPath.Replay, queued.AcceptedAt);
-                    break;
-
-                case UpstreamOutcome.Rejected:
-                    LogEventDeadLettered(logger, PlaybackKey.ForLog(playbackKey), result.Detail);
-                    var record = DeadLetterRecord.Create(json, result, timeProvider.GetUtcNow());
-                    state = await store.CompleteHeadAsync(playbackKey, entry, isEnd: false, record, cancellationToken);
-                    metrics.DeadLettered("rejected", MediaEventJson.ReadEventType(json));
-                    break;
-
-                case UpstreamOutcome.SessionGone:
-                    LogSessionLost(logger, PlaybackKey.ForLog(playbackKey), sessionId, result.Detail);
-                    await store.SessionLostAsync(playbackKey, $"Session {sessionId} lost: {result.Detail}", cancellationToken);
-                    return Step.Continue;
-
-                default:
-                    var failures = _failures.AddOrUpdate(playbackKey, 1, (_, n) => n + 1);
-                    LogReplayFailed(logger, PlaybackKey.ForLog(playbackKey), failures, result.Detail);
-                    var failure = await store.HeadFailedAsync(playbackKey, entry, options.Value.MaxDeliveryRounds,
-                        $"Replay failed ({failures}×): {result.Detail}", DeadLetterRecord.Create(json, result, timeProvider.GetUtcNow()), cancellationToken);
-                    if (failure is not { DeadLettered: true })
-                    {
-                        return Step.Retry;
-                    }
-
-                    // The give-up point: the event is kept in the dead letters and the replay goes on.
-                    LogGaveUp(logger, PlaybackKey.ForLog(playbackKey), options.Value.MaxDeliveryRounds, result.Detail);
-                    metrics.DeadLettered("gave_up", MediaEventJson.ReadEventType(json));
-                    return Step.Continue;
+                step = await DeliverHeadAsync(playbackKey, sessionId, queued, cancellationToken);
+            }
+            finally
+            {
+                governor.Exit();
             }
 
-            _failures.TryRemove(playbackKey, out _);
-            if (state != PlaybackState.Replaying)
+            if (step is { } done)
             {
-                // null: the head moved under us; live/ended: nothing more to replay. Either way, re-read.
-                return Step.Continue;
+                return done;
             }
         }
 
         return Step.Continue;
+    }
+
+    /// <summary>Sends the head event and pops it after the 204; null to go on with the next one.</summary>
+    private async Task<Step?> DeliverHeadAsync(string playbackKey, string sessionId, QueuedEvent queued, CancellationToken cancellationToken)
+    {
+        var (entry, json) = (queued.Entry, queued.Json);
+        var result = await upstream.SendEventAsync(sessionId, json, cancellationToken);
+        PlaybackState? state;
+        switch (result.Outcome)
+        {
+            case UpstreamOutcome.Accepted:
+                var eventType = MediaEventJson.ReadEventType(json);
+                state = await store.CompleteHeadAsync(playbackKey, entry, MediaEventTypes.IsEnd(eventType), null, cancellationToken);
+                metrics.Forwarded(eventType, 1, DeliveryPath.Replay, queued.AcceptedAt);
+                break;
+
+            case UpstreamOutcome.Rejected:
+                LogEventDeadLettered(logger, PlaybackKey.ForLog(playbackKey), result.Detail);
+                var record = DeadLetterRecord.Create(json, result, timeProvider.GetUtcNow());
+                state = await store.CompleteHeadAsync(playbackKey, entry, isEnd: false, record, cancellationToken);
+                metrics.DeadLettered("rejected", MediaEventJson.ReadEventType(json));
+                break;
+
+            case UpstreamOutcome.SessionGone:
+                LogSessionLost(logger, PlaybackKey.ForLog(playbackKey), sessionId, result.Detail);
+                await store.SessionLostAsync(playbackKey, $"Session {sessionId} lost: {result.Detail}", cancellationToken);
+                return Step.Continue;
+
+            default:
+                var failures = _failures.AddOrUpdate(playbackKey, 1, (_, n) => n + 1);
+                LogReplayFailed(logger, PlaybackKey.ForLog(playbackKey), failures, result.Detail);
+                var failure = await store.HeadFailedAsync(playbackKey, entry, options.Value.MaxDeliveryRounds,
+                    $"Replay failed ({failures}×): {result.Detail}", DeadLetterRecord.Create(json, result, timeProvider.GetUtcNow()), cancellationToken);
+                if (failure is not { DeadLettered: true })
+                {
+                    return Step.Retry;
+                }
+
+                // The give-up point: the event is kept in the dead letters and the replay goes on.
+                LogGaveUp(logger, PlaybackKey.ForLog(playbackKey), options.Value.MaxDeliveryRounds, result.Detail);
+                metrics.DeadLettered("gave_up", MediaEventJson.ReadEventType(json));
+                return Step.Continue;
+        }
+
+        _failures.TryRemove(playbackKey, out _);
+        if (state != PlaybackState.Replaying)
+        {
+            // null: the head moved under us; live/ended: nothing more to replay. Either way, re-read.
+            return Step.Continue;
+        }
+
+        return null;
     }
 }

@@ -15,6 +15,7 @@ public sealed partial class PlaybackService(
     IPlaybackCoordination coordination,
     MediaCollectionClient upstream,
     PlaybackScheduler work,
+    ReplayGovernor replay,
     PlaybackMetrics metrics,
     IOptions<PlaybackOptions> options,
     TimeProvider timeProvider,
@@ -31,7 +32,10 @@ public sealed partial class PlaybackService(
         var marked = events.Any(e => e.IsSessionStart)
             ? coordination.MarkPendingAsync(playbackKey, timeProvider.GetUtcNow(), cancellationToken)
             : null;
+        var timing = replay.PostStarted();
         var decision = await store.AcceptAsync(playbackKey, events, idempotencyKey, cancellationToken);
+        // The accept itself, not a direct forward's upstream call: how much a replay slows posts down.
+        replay.PostAccepted(timing);
         if (marked is not null)
         {
             await marked;

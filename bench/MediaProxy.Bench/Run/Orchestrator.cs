@@ -36,11 +36,17 @@ internal sealed class Orchestrator : IAsyncDisposable
     public static async Task<int> RunAsync(BenchArgs args)
     {
         var plan = args.Flag("quick") ? Plan.QuickPlan : Plan.Full;
-        // --only live|queued|replay [--seconds N]: one phase, measured longer, for profiling (no table, no document).
+        // --only live|queued|replay [--seconds N] [--replay-events N]: one phase, measured longer, for profiling (no table, no document).
         var only = args.Get("only");
         if (args.Get("seconds") is { } seconds)
         {
             plan = plan with { Duration = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture)) };
+        }
+
+        if (args.Get("replay-events") is { } replayEvents)
+        {
+            // Profiling the replay: a longer drain than the document's 30 events per playback.
+            plan = plan with { ReplayEventsPerPlayback = int.Parse(replayEvents, CultureInfo.InvariantCulture) };
         }
 
         var logDirectory = Directory.CreateTempSubdirectory("mediaproxy-bench-").FullName;

@@ -1,0 +1,254 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
+
+namespace MediaProxy.Core.Playbacks;
+
+/// <summary>
+/// Posts come before replay. A replay sends events that were answered 202 long ago; a post is what a player waits
+/// for. On a CPU-bound host a replay at full speed makes every post wait for CPU (the benchmark measured accept
+/// p99 at 5× its idle value while 1,000 playbacks replayed), so the replay sends in flight are limited by what
+/// they do to the posts' own latency, additive increase and multiplicative decrease as in TCP:
+/// <list type="bullet">
+/// <item>a post's accept (see <see cref="PostStarted"/>) slower, on average, than
+/// <see cref="PlaybackOptions.ReplayYieldThreshold"/> × its idle time halves the limit;</item>
+/// <item>posts as fast as idle raise it by one (at most every 10 ms), up to one send per worker loop;</item>
+/// <item>a replay that begins while posts arrive begins at one send (slow start);</item>
+/// <item>with no post for <see cref="IdleWindow"/>, there is nothing to protect and the limit is lifted.</item>
+/// </list>
+/// The idle time comes from posts accepted while no replay send was in flight (the lowest short-term average of
+/// the last 30 s, at least 0.5 ms). A replay bound by a far upstream's latency costs little CPU, posts stay fast,
+/// and the limit stays at its maximum. Docs: <c>docs/design.md</c>, "Replay gives way to posts".
+/// </summary>
+public sealed class ReplayGovernor
+{
+    /// <summary>No post for this long: the limit is lifted.</summary>
+    public static readonly TimeSpan IdleWindow = TimeSpan.FromMilliseconds(250);
+
+    // No replay send for this long: the next one starts a new replay (see StartGentlyWhilePostsArrive).
+    private static readonly TimeSpan ReplayIdleGap = TimeSpan.FromMilliseconds(100);
+
+    // The limit grows by one at most this often: by the time a raise shows in the posts' latency, the next ones
+    // would have gone in too (a burst of raises overshoots, and the halving after it is felt by posts).
+    private static readonly TimeSpan RaiseInterval = TimeSpan.FromMilliseconds(10);
+
+    // Until a post was accepted with nothing replaying, its idle time is taken to be this; and a post is never
+    // said to be slowed down while it stays within the threshold of this floor (sub-millisecond noise).
+    private const double DefaultIdleMs = 1.0;
+    private const double MinimumIdleMs = 0.5;
+
+    // The idle time is the lowest short-term average of idle posts over the last IdleSeconds: a burst of heavy
+    // posts (100-event arrays) with nothing replaying must not make a replay's slowdown look normal.
+    private const int IdleSeconds = 30;
+
+    private readonly Lock _gate = new();
+    private readonly Queue<TaskCompletionSource> _waiters = new();
+    private readonly TimeProvider _time;
+    private readonly bool _enabled;
+    private readonly double _threshold;
+    private readonly int _max;
+    private int _limit;
+    private int _inFlight;
+    private long _sendsStarted;
+    private readonly double[] _idleMinBySecond = new double[IdleSeconds];
+    private readonly long[] _idleSecond = Enumerable.Repeat(-2L * IdleSeconds, IdleSeconds).ToArray();
+    private double _idleMs = DefaultIdleMs;
+    private double _idleAverage;
+    private bool _idleMeasured;
+    private double _recentMs;
+    private long _lastPost;
+    private long _lastSendEnded;
+    private long _lastRaise;
+
+    public ReplayGovernor(IOptions<PlaybackOptions> options, TimeProvider timeProvider, IMeterFactory meterFactory)
+    {
+        var o = options.Value;
+        (_time, _enabled, _threshold) = (timeProvider, o.ReplayYieldsToPosts, o.ReplayYieldThreshold);
+        _max = _limit = o.MaxConcurrentPlaybacks + o.MaxConcurrentSessionCalls;
+        _lastPost = timeProvider.GetTimestamp();
+        meterFactory.Create(PlaybackMetrics.MeterName).CreateObservableGauge("mediaproxy.replay.send_limit", () => Limit, "{request}",
+            "Replay sends allowed in flight at once: lowered while replaying slows the posts down.");
+    }
+
+    /// <summary>Replay sends allowed in flight now.</summary>
+    public int Limit
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _limit;
+            }
+        }
+    }
+
+    /// <summary>Replay sends in flight now.</summary>
+    public int InFlight
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inFlight;
+            }
+        }
+    }
+
+    /// <summary>Call as a post's accept begins; hand the answer to <see cref="PostAccepted"/>.</summary>
+    public PostTiming PostStarted()
+    {
+        lock (_gate)
+        {
+            return new PostTiming(_time.GetTimestamp(), _sendsStarted, _inFlight == 0);
+        }
+    }
+
+    /// <summary>A post's accept ended (its events stored or decided): one latency sample.</summary>
+    public void PostAccepted(PostTiming post)
+    {
+        var now = _time.GetTimestamp();
+        var ms = _time.GetElapsedTime(post.Started, now).TotalMilliseconds;
+        lock (_gate)
+        {
+            _lastPost = now;
+            if (post.ReplayIdle && _inFlight == 0 && _sendsStarted == post.SendsStarted)
+            {
+                // Nothing replayed during this post: it tells what a post costs here with replay out of the way.
+                IdleSample(ms, now);
+                _recentMs = ms;
+                return;
+            }
+
+            _recentMs = (_recentMs * 0.75) + (ms * 0.25);
+            if (!_enabled)
+            {
+                return;
+            }
+
+            if (_recentMs > _threshold * Math.Max(_idleMs, MinimumIdleMs))
+            {
+                _limit = Math.Max(1, _limit / 2);
+            }
+            else if (_recentMs < Math.Max(_idleMs, MinimumIdleMs) && _limit < _max && _time.GetElapsedTime(_lastRaise, now) >= RaiseInterval)
+            {
+                _limit++;
+                _lastRaise = now;
+                WakeWaiters();
+            }
+        }
+    }
+
+    private void IdleSample(double ms, long now)
+    {
+        _idleAverage = _idleMeasured ? (_idleAverage * 0.75) + (ms * 0.25) : ms;
+        _idleMeasured = true;
+        var second = now / _time.TimestampFrequency;
+        var slot = (int)(second % IdleSeconds);
+        if (_idleSecond[slot] != second || _idleAverage < _idleMinBySecond[slot])
+        {
+            (_idleSecond[slot], _idleMinBySecond[slot]) = (second, _idleAverage);
+        }
+
+        var lowest = double.MaxValue;
+        for (var i = 0; i < IdleSeconds; i++)
+        {
+            if (second - _idleSecond[i] < IdleSeconds)
+            {
+                lowest = Math.Min(lowest, _idleMinBySecond[i]);
+            }
+        }
+
+        _idleMs = lowest;
+    }
+
+    /// <summary>Waits for a replay send slot. Every completed wait must be matched by one <see cref="Exit"/>.</summary>
+    public Task EnterAsync(CancellationToken cancellationToken)
+    {
+        TaskCompletionSource waiter;
+        lock (_gate)
+        {
+            LiftIfNoPosts();
+            StartGentlyWhilePostsArrive();
+            if (_inFlight < _limit)
+            {
+                _inFlight++;
+                _sendsStarted++;
+                return Task.CompletedTask;
+            }
+
+            waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Enqueue(waiter);
+        }
+
+        return WaitAsync(waiter, cancellationToken);
+    }
+
+    /// <summary>A replay send (the upstream call and the pop after it) ended.</summary>
+    public void Exit()
+    {
+        lock (_gate)
+        {
+            _inFlight--;
+            _lastSendEnded = _time.GetTimestamp();
+            LiftIfNoPosts();
+            WakeWaiters();
+        }
+    }
+
+    private async Task WaitAsync(TaskCompletionSource waiter, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await waiter.Task.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_gate)
+            {
+                if (!waiter.TrySetCanceled(cancellationToken))
+                {
+                    // The slot was granted as the wait was cancelled: give it back.
+                    _inFlight--;
+                    WakeWaiters();
+                }
+            }
+
+            throw;
+        }
+    }
+
+    // A replay beginning while posts arrive starts at one send and earns more as posts stay fast (slow start):
+    // hundreds of sessions calls returning at once must not take the CPU from posts before the first halving.
+    private void StartGentlyWhilePostsArrive()
+    {
+        if (_enabled && _inFlight == 0 && _time.GetElapsedTime(_lastSendEnded) > ReplayIdleGap && _time.GetElapsedTime(_lastPost) <= IdleWindow)
+        {
+            _limit = 1;
+            _recentMs = _idleMs;
+        }
+    }
+
+    private void LiftIfNoPosts()
+    {
+        if (_limit < _max && _time.GetElapsedTime(_lastPost) > IdleWindow)
+        {
+            _limit = _max;
+            WakeWaiters();
+        }
+    }
+
+    private void WakeWaiters()
+    {
+        while (_inFlight < _limit && _waiters.TryDequeue(out var waiter))
+        {
+            // A cancelled waiter refuses the slot; the next one gets it.
+            if (waiter.TrySetResult())
+            {
+                _inFlight++;
+                _sendsStarted++;
+            }
+        }
+    }
+}
+
+/// <summary>When a post began, and whether any replay send ran meanwhile (see <see cref="ReplayGovernor"/>).</summary>
+public readonly record struct PostTiming(long Started, long SendsStarted, bool ReplayIdle);
