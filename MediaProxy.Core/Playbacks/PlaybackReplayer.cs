@@ -22,12 +22,7 @@ public sealed partial class PlaybackReplayer(
     ILogger<PlaybackReplayer> logger) : IDisposable
 {
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
-
-    // Sessions calls take seconds: never more of them than their budget, so the worker's other loops stay free
-    // for replays. A playback finding no slot waits in memory (no loop held, no Redis traffic) until one is freed.
-    private readonly SemaphoreSlim _sessionCalls = new(options.Value.MaxConcurrentSessionCalls);
-    private readonly ConcurrentQueue<TaskCompletionSource> _slotWaiters = new();
-    private readonly ConcurrentDictionary<string, byte> _noSlot = new(StringComparer.Ordinal);
+    private readonly SessionCallBudget _sessionCalls = new(options.Value.MaxConcurrentSessionCalls);
 
     private enum Step
     {
@@ -63,7 +58,6 @@ public sealed partial class PlaybackReplayer(
 
             if (step == Step.NoSessionCallSlot)
             {
-                _noSlot[playbackKey] = 0;
                 return options.Value.SessionCallSlotWait;
             }
         }
@@ -73,40 +67,13 @@ public sealed partial class PlaybackReplayer(
     /// After <see cref="RunAsync"/> answered for lack of a sessions call slot: completes when a slot is free (the
     /// oldest waiter first). Null when the last run of the playback ended for another reason.
     /// </summary>
-    public Task? SessionCallSlotFreed(string playbackKey)
-    {
-        if (!_noSlot.TryRemove(playbackKey, out _))
-        {
-            return null;
-        }
-
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _slotWaiters.Enqueue(waiter);
-        if (_sessionCalls.CurrentCount > 0)
-        {
-            // A slot was freed between the refusal and now, with nobody waiting to hear of it.
-            WakeOneWaiter();
-        }
-
-        return waiter.Task;
-    }
+    public Task? SessionCallSlotFreed(string playbackKey) => _sessionCalls.SessionCallSlotFreed(playbackKey);
 
     public void Dispose() => _sessionCalls.Dispose();
 
-    private void WakeOneWaiter()
-    {
-        while (_slotWaiters.TryDequeue(out var waiter))
-        {
-            if (waiter.TrySetResult())
-            {
-                return;
-            }
-        }
-    }
-
     private async Task<Step> StartSessionWithinBudgetAsync(string playbackKey, PlaybackSnapshot playback, CancellationToken cancellationToken)
     {
-        if (!await _sessionCalls.WaitAsync(TimeSpan.Zero, cancellationToken))
+        if (!await _sessionCalls.TryTakeAsync(playbackKey, cancellationToken))
         {
             return Step.NoSessionCallSlot;
         }
@@ -118,7 +85,6 @@ public sealed partial class PlaybackReplayer(
         finally
         {
             _sessionCalls.Release();
-            WakeOneWaiter();
         }
     }
 
@@ -197,89 +163,5 @@ public sealed partial class PlaybackReplayer(
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), timeProvider, cancellationToken);
             }
         }
-    }
-
-    private async Task<Step> ReplayAsync(string playbackKey, string sessionId, CancellationToken cancellationToken)
-    {
-        PlaybackTracing.SessionId(sessionId);
-        var batch = await store.PeekAsync(playbackKey, options.Value.ReplayBatchSize, cancellationToken);
-        if (batch.Count == 0)
-        {
-            return Step.Stop;
-        }
-
-        foreach (var queued in batch)
-        {
-            // One send at a time per playback (order), and no more at once than posts can live with.
-            await governor.EnterAsync(cancellationToken);
-            Step? step;
-            try
-            {
-                step = await DeliverHeadAsync(playbackKey, sessionId, queued, cancellationToken);
-            }
-            finally
-            {
-                governor.Exit();
-            }
-
-            if (step is { } done)
-            {
-                return done;
-            }
-        }
-
-        return Step.Continue;
-    }
-
-    /// <summary>Sends the head event and pops it after the 204; null to go on with the next one.</summary>
-    private async Task<Step?> DeliverHeadAsync(string playbackKey, string sessionId, QueuedEvent queued, CancellationToken cancellationToken)
-    {
-        var (entry, json) = (queued.Entry, queued.Json);
-        var result = await upstream.SendEventAsync(sessionId, json, cancellationToken);
-        PlaybackState? state;
-        switch (result.Outcome)
-        {
-            case UpstreamOutcome.Accepted:
-                var eventType = MediaEventJson.ReadEventType(json);
-                state = await store.CompleteHeadAsync(playbackKey, entry, MediaEventTypes.IsEnd(eventType), null, cancellationToken);
-                metrics.Forwarded(eventType, 1, DeliveryPath.Replay, queued.AcceptedAt);
-                break;
-
-            case UpstreamOutcome.Rejected:
-                LogEventDeadLettered(logger, PlaybackKey.ForLog(playbackKey), result.Detail);
-                var record = DeadLetterRecord.Create(json, result, timeProvider.GetUtcNow());
-                state = await store.CompleteHeadAsync(playbackKey, entry, isEnd: false, record, cancellationToken);
-                metrics.DeadLettered("rejected", MediaEventJson.ReadEventType(json));
-                break;
-
-            case UpstreamOutcome.SessionGone:
-                LogSessionLost(logger, PlaybackKey.ForLog(playbackKey), sessionId, result.Detail);
-                await store.SessionLostAsync(playbackKey, $"Session {sessionId} lost: {result.Detail}", cancellationToken);
-                return Step.Continue;
-
-            default:
-                var failures = _failures.AddOrUpdate(playbackKey, 1, (_, n) => n + 1);
-                LogReplayFailed(logger, PlaybackKey.ForLog(playbackKey), failures, result.Detail);
-                var failure = await store.HeadFailedAsync(playbackKey, entry, options.Value.MaxDeliveryRounds,
-                    $"Replay failed ({failures}×): {result.Detail}", DeadLetterRecord.Create(json, result, timeProvider.GetUtcNow()), cancellationToken);
-                if (failure is not { DeadLettered: true })
-                {
-                    return Step.Retry;
-                }
-
-                // The give-up point: the event is kept in the dead letters and the replay goes on.
-                LogGaveUp(logger, PlaybackKey.ForLog(playbackKey), options.Value.MaxDeliveryRounds, result.Detail);
-                metrics.DeadLettered("gave_up", MediaEventJson.ReadEventType(json));
-                return Step.Continue;
-        }
-
-        _failures.TryRemove(playbackKey, out _);
-        if (state != PlaybackState.Replaying)
-        {
-            // null: the head moved under us; live/ended: nothing more to replay. Either way, re-read.
-            return Step.Continue;
-        }
-
-        return null;
     }
 }
