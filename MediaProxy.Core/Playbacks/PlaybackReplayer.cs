@@ -69,6 +69,9 @@ public sealed partial class PlaybackReplayer(
     /// </summary>
     public Task? SessionCallSlotFreed(string playbackKey) => _sessionCalls.SessionCallSlotFreed(playbackKey);
 
+    /// <summary>Whether the playback waits in memory for a sessions call slot (after <see cref="SessionCallSlotFreed"/>).</summary>
+    public bool IsWaitingForSessionCallSlot(string playbackKey) => _sessionCalls.IsWaiting(playbackKey);
+
     public void Dispose() => _sessionCalls.Dispose();
 
     private async Task<Step> StartSessionWithinBudgetAsync(string playbackKey, PlaybackSnapshot playback, CancellationToken cancellationToken)

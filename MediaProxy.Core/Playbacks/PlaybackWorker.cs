@@ -77,6 +77,14 @@ public sealed partial class PlaybackWorker(
     /// <summary>Works the playback if its lease can be had; returns when to try it again, if at all.</summary>
     private async Task<TimeSpan?> WorkAsync(string playbackKey, CancellationToken stoppingToken)
     {
+        if (replayer.IsWaitingForSessionCallSlot(playbackKey))
+        {
+            // Found again by the sweeper while it waits here for a slot: keep other instances off it for another
+            // while (one write), and let it go on waiting; its wake-up is already arranged.
+            await TryMarkWaitingAsync(playbackKey);
+            return null;
+        }
+
         // Every log line written while working this playback (replayer, upstream client) carries its key.
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["PlaybackKey"] = PlaybackKey.ForLog(playbackKey) });
         using var activity = PlaybackTracing.StartWork(playbackKey);
@@ -123,6 +131,23 @@ public sealed partial class PlaybackWorker(
             {
                 await lease.DisposeAsync();
             }
+        }
+    }
+
+    private async Task TryMarkWaitingAsync(string playbackKey)
+    {
+        try
+        {
+            await coordination.MarkPendingAsync(playbackKey, timeProvider.GetUtcNow() + options.Value.SessionCallSlotWait, _drain.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The store failed: the entry falls due, and whoever finds it next works it.
+            LogWorkFailed(logger, ex, PlaybackKey.ForLog(playbackKey), options.Value.SessionCallSlotWait.TotalSeconds);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: the entry stays in the index for whoever runs next.
         }
     }
 

@@ -10,7 +10,12 @@ namespace MediaProxy.Core.Playbacks;
 internal sealed class SessionCallBudget(int slots) : IDisposable
 {
     private readonly SemaphoreSlim _sessionCalls = new(slots);
-    private readonly ConcurrentQueue<TaskCompletionSource> _slotWaiters = new();
+    private readonly ConcurrentQueue<(string PlaybackKey, TaskCompletionSource Waiter)> _slotWaiters = new();
+
+    // Playbacks waiting here for a slot. The sweeper finds each again when its due time passes (it is marked due
+    // SessionCallSlotWait later so other instances leave it alone): it must then only be marked again, not worked
+    // (a lease, a read and one more waiter each time: thousands a second when sessions calls back up).
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiting = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _noSlot = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -47,7 +52,12 @@ internal sealed class SessionCallBudget(int slots) : IDisposable
         }
 
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _slotWaiters.Enqueue(waiter);
+        if (!_waiting.TryAdd(playbackKey, waiter))
+        {
+            return _waiting.TryGetValue(playbackKey, out var existing) ? existing.Task : Task.CompletedTask;
+        }
+
+        _slotWaiters.Enqueue((playbackKey, waiter));
         if (_sessionCalls.CurrentCount > 0)
         {
             // A slot was freed between the refusal and now, with nobody waiting to hear of it.
@@ -57,13 +67,17 @@ internal sealed class SessionCallBudget(int slots) : IDisposable
         return waiter.Task;
     }
 
+    /// <summary>Whether the playback waits here for a slot (see <see cref="SessionCallSlotFreed"/>).</summary>
+    public bool IsWaiting(string playbackKey) => _waiting.ContainsKey(playbackKey);
+
     public void Dispose() => _sessionCalls.Dispose();
 
     private void WakeOneWaiter()
     {
-        while (_slotWaiters.TryDequeue(out var waiter))
+        while (_slotWaiters.TryDequeue(out var next))
         {
-            if (waiter.TrySetResult())
+            _waiting.TryRemove(KeyValuePair.Create(next.PlaybackKey, next.Waiter));
+            if (next.Waiter.TrySetResult())
             {
                 return;
             }
