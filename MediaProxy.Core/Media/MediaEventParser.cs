@@ -105,15 +105,31 @@ public static class MediaEventParser
     /// </summary>
     private static string Compact(JsonElement element)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        var options = new JsonWriterOptions { Indented = false, SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-        using (var writer = new Utf8JsonWriter(buffer, options))
+        // One buffer and writer per thread, reused: every event of every post passes here (Compact is synchronous,
+        // so a thread never uses them twice at once). A buffer grown by a rare large event is not kept.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        element.WriteTo(writer);
+        writer.Flush();
+        var json = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer.Capacity > 64 * 1024)
         {
-            element.WriteTo(writer);
+            (t_buffer, t_writer) = (null, null);
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return json;
     }
+
+    private static readonly JsonWriterOptions WriterOptions =
+        new() { Indented = false, SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 }
 
 public sealed record MediaEventParseResult(IReadOnlyList<PlaybackEvent> Events, IDictionary<string, string[]>? Errors)
