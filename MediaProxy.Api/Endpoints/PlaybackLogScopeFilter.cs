@@ -16,7 +16,7 @@ internal sealed class PlaybackLogScopeFilter(ILogger<PlaybackLogScopeFilter> log
             return await next(context);
         }
 
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["PlaybackKey"] = PlaybackKey.ForLog(key) });
+        using var scope = logger.BeginScope(new PlaybackLogScope(key));
         return await next(context);
     }
 }

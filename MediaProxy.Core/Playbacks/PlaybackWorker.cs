@@ -86,7 +86,7 @@ public sealed partial class PlaybackWorker(
         }
 
         // Every log line written while working this playback (replayer, upstream client) carries its key.
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["PlaybackKey"] = PlaybackKey.ForLog(playbackKey) });
+        using var scope = logger.BeginScope(new PlaybackLogScope(playbackKey));
         using var activity = PlaybackTracing.StartWork(playbackKey);
         PlaybackLease? lease = null;
         try
