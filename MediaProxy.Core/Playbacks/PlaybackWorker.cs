@@ -143,7 +143,7 @@ public sealed partial class PlaybackWorker(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The store failed: the entry falls due, and whoever finds it next works it.
-            LogWorkFailed(logger, ex, PlaybackKey.ForLog(playbackKey), options.Value.SessionCallSlotWait.TotalSeconds);
+            LogMarkWaitingFailed(logger, PlaybackKey.ForLog(playbackKey), ex.GetType().Name, ex.Message);
         }
         catch (OperationCanceledException)
         {
@@ -179,6 +179,9 @@ public sealed partial class PlaybackWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Playback {PlaybackKey}: work failed; trying again in {DelaySeconds:F1} s")]
     private static partial void LogWorkFailed(ILogger logger, Exception exception, string playbackKey, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: waiting for a sessions call slot, but could not keep other instances off it: {ExceptionType}: {Reason}")]
+    private static partial void LogMarkWaitingFailed(ILogger logger, string playbackKey, string exceptionType, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: lease lost while working (another instance took over); stopped")]
     private static partial void LogLeaseLost(ILogger logger, string playbackKey);
