@@ -46,7 +46,11 @@ public sealed class PlaybackOptions
     [Range(1, 100_000)]
     public int MaxConcurrentDirectForwards { get; set; } = 256;
 
-    /// <summary>Playbacks this instance replays (sends queued events of) at the same time.</summary>
+    /// <summary>
+    /// Worker loops kept for replays. With <see cref="MaxConcurrentSessionCalls"/> more (a loop whose sessions call
+    /// returned goes on to replay that playback), the playbacks this instance works at once; how many replay sends
+    /// are in flight within that is the <see cref="ReplayGovernor"/>'s to decide.
+    /// </summary>
     [Range(1, 10_000)]
     public int MaxConcurrentPlaybacks { get; set; } = 64;
 
