@@ -220,12 +220,14 @@ internal static class Report
           events, each forwarded directly (one Accept script, which also counts it, then the upstream call). YARP gets the same posts.
         - Replay drain: {{r.Plan.ReplayPlaybacks:N0}} playbacks each post a sessionStart plus {{r.Plan.ReplayEventsPerPlayback}} events while the fake upstream
           holds their sessions calls; all are released at once, and the upstream counts events from its first to its
-          last. Its capacity is measured by posting to it directly with {{Plan.ReplayConcurrency}} connections, the proxy's replay
-          concurrency (`MaxConcurrentPlaybacks`). The drain includes the sessions calls of playbacks beyond the
-          first {{Plan.ReplayConcurrency}}.
+          last. Its capacity is measured by posting to it directly with {{Plan.ReplayConcurrency}} connections (the proxy works up
+          to `MaxConcurrentPlaybacks` + `MaxConcurrentSessionCalls` playbacks at once, 192 by default, with as many replay
+          sends in flight as its `ReplayGovernor` allows: all of them when no posts arrive, as in this round). The drain
+          includes the sessions calls of the playbacks released.
         - Accept latency: {{Plan.ProbePlaybacks}} probe playbacks that never send a sessionStart (same parse, Accept script
           and RPUSH as any queued post, and no background work of their own), {{r.Plan.ProbeRate:F0}} posts/s for up to {{r.Plan.ProbeDuration.TotalSeconds:F0}} s,
-          once idle and once during a second replay round (it stops when that round has drained).
+          once idle and once during a second replay round (it stops when that round has drained), with the replay
+          giving way to these posts as it does by default (`ReplayYieldsToPosts`).
         - Redis memory: `MEMORY USAGE key SAMPLES 0` of sampled queue lists over the byte length of the JSON they hold.
           RSS: `VmRSS` of the proxy process from `/proc/<pid>/status`. CPU: utime + stime from `/proc/<pid>/stat`.
         - `bash bench/run.sh --quick` runs every phase for about a second and asserts nothing about speed: CI runs
