@@ -17,7 +17,10 @@ internal sealed record Plan(
     int Repeats,
     TimeSpan ServerWarmup)
 {
-    /// <summary>The proxy's default <c>MaxConcurrentPlaybacks</c>: how many playbacks it replays at once.</summary>
+    /// <summary>
+    /// The proxy's default <c>MaxConcurrentPlaybacks</c>: the connections of the upstream capacity run, and how many
+    /// held sessions calls a replay round waits for before releasing them.
+    /// </summary>
     public const int ReplayConcurrency = 64;
 
     public const int ProbePlaybacks = 64;
