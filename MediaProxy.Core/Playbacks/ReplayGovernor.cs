@@ -13,13 +13,15 @@ namespace MediaProxy.Core.Playbacks;
 /// <see cref="PlaybackOptions.ReplayYieldThreshold"/> × its idle time halves the limit;</item>
 /// <item>posts as fast as idle raise it by one (at most every 10 ms), up to one send per worker loop;</item>
 /// <item>a replay that begins while posts arrive begins at one send (slow start);</item>
-/// <item>with no post for <see cref="IdleWindow"/>, there is nothing to protect and the limit is lifted.</item>
+/// <item>with no post for <see cref="IdleWindow"/>, there is nothing to protect and the limit is lifted;</item>
+/// <item>held back with no idle sample for 10 s, the replay pauses (200 ms at most) until a post is accepted with
+/// no send in flight, so the idle time follows a host or a Redis that got slower for everyone.</item>
 /// </list>
 /// The idle time comes from posts accepted while no replay send was in flight (the lowest short-term average of
 /// the last 30 s, at least 0.5 ms). A replay bound by a far upstream's latency costs little CPU, posts stay fast,
 /// and the limit stays at its maximum. Docs: <c>docs/design.md</c>, "Replay gives way to posts".
 /// </summary>
-public sealed class ReplayGovernor
+public sealed class ReplayGovernor : IDisposable
 {
     /// <summary>No post for this long: the limit is lifted.</summary>
     public static readonly TimeSpan IdleWindow = TimeSpan.FromMilliseconds(250);
@@ -31,14 +33,19 @@ public sealed class ReplayGovernor
     // would have gone in too (a burst of raises overshoots, and the halving after it is felt by posts).
     private static readonly TimeSpan RaiseInterval = TimeSpan.FromMilliseconds(10);
 
-    // Until a post was accepted with nothing replaying, its idle time is taken to be this; and a post is never
-    // said to be slowed down while it stays within the threshold of this floor (sub-millisecond noise).
-    private const double DefaultIdleMs = 1.0;
+    // A post is never said to be slowed down while it stays within the threshold of this floor (sub-millisecond
+    // noise is not a slowdown).
     private const double MinimumIdleMs = 0.5;
 
-    // The idle time is the lowest short-term average of idle posts over the last IdleSeconds: a burst of heavy
-    // posts (100-event arrays) with nothing replaying must not make a replay's slowdown look normal.
-    private const int IdleSeconds = 30;
+    // Posts within this factor of the idle time count as fast: the limit grows. Above 1 so that a limit held back
+    // while posts were slow for another reason grows again once the idle time has caught up with them.
+    private const double RaiseBelow = 1.2;
+
+    // While the replay is held back, the idle time is measured again this often: all replay sends are paused until
+    // a post is accepted with none in flight, or for ProbeDuration at most (like BBR's ProbeRTT). Without it, posts
+    // slowed for another reason (a busier Redis) would keep the replay at one send for good.
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ProbeDuration = TimeSpan.FromMilliseconds(200);
 
     private readonly Lock _gate = new();
     private readonly Queue<TaskCompletionSource> _waiters = new();
@@ -49,15 +56,14 @@ public sealed class ReplayGovernor
     private int _limit;
     private int _inFlight;
     private long _sendsStarted;
-    private readonly double[] _idleMinBySecond = new double[IdleSeconds];
-    private readonly long[] _idleSecond = Enumerable.Repeat(-2L * IdleSeconds, IdleSeconds).ToArray();
-    private double _idleMs = DefaultIdleMs;
-    private double _idleAverage;
-    private bool _idleMeasured;
+    private readonly IdleLatency _idle = new();
     private double _recentMs;
+    private long _probeUntil;
+    private ITimer? _probeTimer;
     private long _lastPost;
     private long _lastSendEnded;
     private long _lastRaise;
+    private long _lastProbe;
 
     public ReplayGovernor(IOptions<PlaybackOptions> options, TimeProvider timeProvider, IMeterFactory meterFactory)
     {
@@ -113,10 +119,13 @@ public sealed class ReplayGovernor
             if (post.ReplayIdle && _inFlight == 0 && _sendsStarted == post.SendsStarted)
             {
                 // Nothing replayed during this post: it tells what a post costs here with replay out of the way.
-                IdleSample(ms, now);
+                _idle.Add(ms, now, _time.TimestampFrequency, fresh: _probeUntil != 0);
                 _recentMs = ms;
+                EndProbe(now, measured: true);
                 return;
             }
+
+            EndProbe(now, measured: false);
 
             _recentMs = (_recentMs * 0.75) + (ms * 0.25);
             if (!_enabled)
@@ -124,40 +133,18 @@ public sealed class ReplayGovernor
                 return;
             }
 
-            if (_recentMs > _threshold * Math.Max(_idleMs, MinimumIdleMs))
+            var idleMs = Math.Max(_idle.Milliseconds, MinimumIdleMs);
+            if (_recentMs > _threshold * idleMs)
             {
                 _limit = Math.Max(1, _limit / 2);
             }
-            else if (_recentMs < Math.Max(_idleMs, MinimumIdleMs) && _limit < _max && _time.GetElapsedTime(_lastRaise, now) >= RaiseInterval)
+            else if (_recentMs < RaiseBelow * idleMs && _limit < _max && _time.GetElapsedTime(_lastRaise, now) >= RaiseInterval)
             {
                 _limit++;
                 _lastRaise = now;
                 WakeWaiters();
             }
         }
-    }
-
-    private void IdleSample(double ms, long now)
-    {
-        _idleAverage = _idleMeasured ? (_idleAverage * 0.75) + (ms * 0.25) : ms;
-        _idleMeasured = true;
-        var second = now / _time.TimestampFrequency;
-        var slot = (int)(second % IdleSeconds);
-        if (_idleSecond[slot] != second || _idleAverage < _idleMinBySecond[slot])
-        {
-            (_idleSecond[slot], _idleMinBySecond[slot]) = (second, _idleAverage);
-        }
-
-        var lowest = double.MaxValue;
-        for (var i = 0; i < IdleSeconds; i++)
-        {
-            if (second - _idleSecond[i] < IdleSeconds)
-            {
-                lowest = Math.Min(lowest, _idleMinBySecond[i]);
-            }
-        }
-
-        _idleMs = lowest;
     }
 
     /// <summary>Waits for a replay send slot. Every completed wait must be matched by one <see cref="Exit"/>.</summary>
@@ -168,7 +155,8 @@ public sealed class ReplayGovernor
         {
             LiftIfNoPosts();
             StartGentlyWhilePostsArrive();
-            if (_inFlight < _limit)
+            StartProbeIfDue();
+            if (_inFlight < Allowed)
             {
                 _inFlight++;
                 _sendsStarted++;
@@ -189,6 +177,7 @@ public sealed class ReplayGovernor
         {
             _inFlight--;
             _lastSendEnded = _time.GetTimestamp();
+            EndProbe(_lastSendEnded, measured: false);
             LiftIfNoPosts();
             WakeWaiters();
         }
@@ -223,7 +212,46 @@ public sealed class ReplayGovernor
         if (_enabled && _inFlight == 0 && _time.GetElapsedTime(_lastSendEnded) > ReplayIdleGap && _time.GetElapsedTime(_lastPost) <= IdleWindow)
         {
             _limit = 1;
-            _recentMs = _idleMs;
+            _recentMs = _idle.Milliseconds;
+        }
+    }
+
+    // Sends allowed now: none while the idle time is being measured again.
+    private int Allowed => _probeUntil != 0 ? 0 : _limit;
+
+    private void StartProbeIfDue()
+    {
+        var now = _time.GetTimestamp();
+        if (_enabled && _probeUntil == 0 && _limit < _max && _time.GetElapsedTime(_lastPost, now) <= IdleWindow
+            && _time.GetElapsedTime(Math.Max(_idle.LastSample, _lastProbe), now) > ProbeInterval)
+        {
+            _probeUntil = now + (long)(ProbeDuration.TotalSeconds * _time.TimestampFrequency);
+            _lastProbe = now;
+            // Its end must not wait for a post or a send: every loop may be waiting, and posts may have stopped.
+            _probeTimer ??= _time.CreateTimer(static self => ((ReplayGovernor)self!).ProbeTimeUp(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _probeTimer.Change(ProbeDuration, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void ProbeTimeUp()
+    {
+        lock (_gate)
+        {
+            EndProbe(_time.GetTimestamp(), measured: false);
+        }
+    }
+
+    public void Dispose() => _probeTimer?.Dispose();
+
+    /// <summary>Ends a probe once a post was measured with nothing replaying, or when its time is up.</summary>
+    private void EndProbe(long now, bool measured)
+    {
+        if (_probeUntil != 0 && (measured || now >= _probeUntil))
+        {
+            _probeUntil = 0;
+            // The pause was the probe's, not the end of a replay: no slow start after it.
+            _lastSendEnded = now;
+            WakeWaiters();
         }
     }
 
@@ -232,13 +260,14 @@ public sealed class ReplayGovernor
         if (_limit < _max && _time.GetElapsedTime(_lastPost) > IdleWindow)
         {
             _limit = _max;
+            _probeUntil = 0;
             WakeWaiters();
         }
     }
 
     private void WakeWaiters()
     {
-        while (_inFlight < _limit && _waiters.TryDequeue(out var waiter))
+        while (_inFlight < Allowed && _waiters.TryDequeue(out var waiter))
         {
             // A cancelled waiter refuses the slot; the next one gets it.
             if (waiter.TrySetResult())

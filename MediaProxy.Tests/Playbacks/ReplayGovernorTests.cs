@@ -12,11 +12,17 @@ namespace MediaProxy.Tests.Playbacks;
 /// </summary>
 public sealed class ReplayGovernorTests : IDisposable
 {
+    // Every governor made here is disposed with the test class (the probe's timer).
+    private readonly List<ReplayGovernor> _governors = [];
     private const int Max = 192;
     private readonly FakeTimeProvider _time = new();
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose()
+    {
+        _governors.ForEach(g => g.Dispose());
+        _services.Dispose();
+    }
 
     [Fact]
     public void PostAccepted_PostsSlowedWhileReplaying_HalvesTheLimitPerSlowPost()
@@ -125,8 +131,82 @@ public sealed class ReplayGovernorTests : IDisposable
         Assert.Equal(1, governor.InFlight);
     }
 
-    private ReplayGovernor Create(bool yields = true) =>
-        new(Options.Create(new PlaybackOptions { ReplayYieldsToPosts = yields }), _time, _services.GetRequiredService<IMeterFactory>());
+    [Fact]
+    public async Task EnterAsync_HeldBackWithNoIdleSampleFor10s_PausesSendsUntilAPostIsMeasuredAlone()
+    {
+        var governor = HeldBackFor11Seconds();
+
+        var paused = governor.EnterAsync(CancellationToken.None);
+        Assert.False(paused.IsCompleted);
+        Post(governor, TimeSpan.FromMilliseconds(1));
+
+        await paused.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task EnterAsync_PausedToMeasureAndNoPostComes_ResumesAfter200Ms()
+    {
+        var governor = HeldBackFor11Seconds();
+
+        var paused = governor.EnterAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromMilliseconds(199));
+        Assert.False(paused.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        await paused.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void PostAccepted_PostsSlowForAnotherReason_ReplayNotHeldAtOneSendForGood()
+    {
+        var governor = Create();
+        IdlePosts(governor, 20, TimeSpan.FromMilliseconds(1));
+        SendAfterAPause(governor);
+        Task? send = Task.CompletedTask;
+
+        // Redis got slower for everyone: posts take 5 ms whether anything replays or not. One replay loop sends.
+        for (var i = 0; i < 600; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            if (send is { IsCompletedSuccessfully: true })
+            {
+                governor.Exit();
+                send = null;
+            }
+
+            send ??= governor.EnterAsync(CancellationToken.None);
+            Post(governor, TimeSpan.FromMilliseconds(5));
+        }
+
+        Assert.True(governor.Limit > 50, $"limit {governor.Limit}");
+    }
+
+    private ReplayGovernor Create(bool yields = true)
+    {
+        var governor = new ReplayGovernor(Options.Create(new PlaybackOptions { ReplayYieldsToPosts = yields }), _time, _services.GetRequiredService<IMeterFactory>());
+        _governors.Add(governor);
+        return governor;
+    }
+
+    /// <summary>
+    /// Idle posts at 1 ms, then 11 s of replay with posts at 2 ms (no idle sample meanwhile): the limit is down to
+    /// one, and the one send has just ended.
+    /// </summary>
+    private ReplayGovernor HeldBackFor11Seconds()
+    {
+        var governor = Create();
+        IdlePosts(governor, 20, TimeSpan.FromMilliseconds(1));
+        SendAfterAPause(governor);
+        for (var i = 0; i < 110; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            Post(governor, TimeSpan.FromMilliseconds(2));
+        }
+
+        Assert.Equal(1, governor.Limit);
+        governor.Exit();
+        return governor;
+    }
 
     /// <summary>A replay send begins after a pause in the posts: no slow start, the limit at its maximum.</summary>
     private void SendAfterAPause(ReplayGovernor governor)
