@@ -21,7 +21,7 @@ namespace MediaProxy.Core.Playbacks;
 /// the last 30 s, at least 0.5 ms). A replay bound by a far upstream's latency costs little CPU, posts stay fast,
 /// and the limit stays at its maximum. Docs: <c>docs/design.md</c>, "Replay gives way to posts".
 /// </summary>
-public sealed class ReplayGovernor : IDisposable
+public sealed partial class ReplayGovernor : IDisposable
 {
     /// <summary>No post for this long: the limit is lifted.</summary>
     public static readonly TimeSpan IdleWindow = TimeSpan.FromMilliseconds(250);
@@ -147,64 +147,6 @@ public sealed class ReplayGovernor : IDisposable
         }
     }
 
-    /// <summary>Waits for a replay send slot. Every completed wait must be matched by one <see cref="Exit"/>.</summary>
-    public Task EnterAsync(CancellationToken cancellationToken)
-    {
-        TaskCompletionSource waiter;
-        lock (_gate)
-        {
-            LiftIfNoPosts();
-            StartGentlyWhilePostsArrive();
-            StartProbeIfDue();
-            if (_inFlight < Allowed)
-            {
-                _inFlight++;
-                _sendsStarted++;
-                return Task.CompletedTask;
-            }
-
-            waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Enqueue(waiter);
-        }
-
-        return WaitAsync(waiter, cancellationToken);
-    }
-
-    /// <summary>A replay send (the upstream call and the pop after it) ended.</summary>
-    public void Exit()
-    {
-        lock (_gate)
-        {
-            _inFlight--;
-            _lastSendEnded = _time.GetTimestamp();
-            EndProbe(_lastSendEnded, measured: false);
-            LiftIfNoPosts();
-            WakeWaiters();
-        }
-    }
-
-    private async Task WaitAsync(TaskCompletionSource waiter, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await waiter.Task.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            lock (_gate)
-            {
-                if (!waiter.TrySetCanceled(cancellationToken))
-                {
-                    // The slot was granted as the wait was cancelled: give it back.
-                    _inFlight--;
-                    WakeWaiters();
-                }
-            }
-
-            throw;
-        }
-    }
-
     // A replay beginning while posts arrive starts at one send and earns more as posts stay fast (slow start):
     // hundreds of sessions calls returning at once must not take the CPU from posts before the first halving.
     private void StartGentlyWhilePostsArrive()
@@ -265,18 +207,6 @@ public sealed class ReplayGovernor : IDisposable
         }
     }
 
-    private void WakeWaiters()
-    {
-        while (_inFlight < Allowed && _waiters.TryDequeue(out var waiter))
-        {
-            // A cancelled waiter refuses the slot; the next one gets it.
-            if (waiter.TrySetResult())
-            {
-                _inFlight++;
-                _sendsStarted++;
-            }
-        }
-    }
 }
 
 /// <summary>When a post began, and whether any replay send ran meanwhile (see <see cref="ReplayGovernor"/>).</summary>
