@@ -80,7 +80,7 @@ public sealed class PlaybackOptions
     /// (with <see cref="ReplayYieldsToPosts"/>).
     /// </summary>
     [Range(1.1, 100.0)]
-    public double ReplayYieldThreshold { get; set; } = 1.5;
+    public double ReplayYieldThreshold { get; set; } = 1.3;
 
     /// <summary>Events read from the queue per Redis call while replaying.</summary>
     [Range(1, 1_000)]

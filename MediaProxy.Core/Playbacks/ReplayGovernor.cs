@@ -39,7 +39,7 @@ public sealed partial class ReplayGovernor : IDisposable
 
     // Posts within this factor of the idle time count as fast: the limit grows. Above 1 so that a limit held back
     // while posts were slow for another reason grows again once the idle time has caught up with them.
-    private const double RaiseBelow = 1.2;
+    private const double RaiseBelow = 1.1;
 
     // While the replay is held back, the idle time is measured again this often: all replay sends are paused until
     // a post is accepted with none in flight, or for ProbeDuration at most (like BBR's ProbeRTT). Without it, posts

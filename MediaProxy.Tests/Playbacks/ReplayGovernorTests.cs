@@ -8,7 +8,7 @@ namespace MediaProxy.Tests.Playbacks;
 
 /// <summary>
 /// The replay's send limit as a function of the posts' latency, on a fake clock. Defaults: 64 + 128 loops,
-/// so the limit starts at 192; the threshold is 1.5× the idle time, which is never taken below 0.5 ms.
+/// so the limit starts at 192; the threshold is 1.3× the idle time, which is never taken below 0.5 ms.
 /// </summary>
 public sealed class ReplayGovernorTests : IDisposable
 {
