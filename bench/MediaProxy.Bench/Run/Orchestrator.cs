@@ -293,7 +293,12 @@ internal sealed class Orchestrator : IAsyncDisposable
         LoadRequest Probe(long i) => new(EventsPath(probes[i % probes.Length]), EventBodies.Singles[(int)(i % EventBodies.Singles.Count)]);
 
         // A fresh proxy: warm up the replay path (tiered JIT, connection pools) and the probe before measuring either.
-        await ReplayRoundAsync(load, "w", _plan.Quick ? Plan.ReplayConcurrency : 256, _plan.Quick ? 5 : 20, probe: null);
+        for (var round = 0; round < (_plan.Quick ? 1 : 3); round++)
+        {
+            await ReplayRoundAsync(load, $"w{round}", _plan.Quick ? Plan.ReplayConcurrency : 256, _plan.Quick ? 5 : 20, probe: null);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
         await load.OpenLoopAsync(_plan.ProbeRate, _plan.Warmup, Probe);
         _results.ProbeIdle = await load.OpenLoopAsync(_plan.ProbeRate, _plan.ProbeDuration, Probe);
         Console.WriteLine($"  accept latency, idle: p50 {_results.ProbeIdle.P50Ms:F2} ms, p99 {_results.ProbeIdle.P99Ms:F2} ms ({_results.ProbeIdle.Sent} posts at {_plan.ProbeRate}/s)");
