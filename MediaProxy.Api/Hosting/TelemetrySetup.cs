@@ -18,7 +18,9 @@ public static class TelemetrySetup
             .ConfigureResource(resource => resource.AddService("mediaproxy"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(PlaybackMetrics.MeterName)
+                // System.Runtime: the runtime's own meter (GC pauses and collections, thread pool queue, CPU), so
+                // a latency spike can be told from a GC pause on a dashboard.
+                metrics.AddMeter(PlaybackMetrics.MeterName, "System.Runtime")
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddPrometheusExporter();

@@ -82,7 +82,7 @@ public sealed class PlaybackOptions
     [Range(1.1, 100.0)]
     public double ReplayYieldThreshold { get; set; } = 1.3;
 
-    /// <summary>Events read from the queue per Redis call while replaying.</summary>
+    /// <summary>Events a replay sends in one pass, before it reads the playback's state again.</summary>
     [Range(1, 1_000)]
     public int ReplayBatchSize { get; set; } = 32;
 

@@ -1,3 +1,5 @@
+using MediaProxy.Core.Queue;
+
 namespace MediaProxy.Core.Playbacks;
 
 /// <summary>What the store knows of one playback at one moment.</summary>
@@ -18,6 +20,9 @@ public sealed record PlaybackSnapshot(
 /// <param name="SessionId">The upstream session id, set when <paramref name="Outcome"/> is ForwardDirectly.</param>
 /// <param name="PreviouslyAccepted">For a Duplicate: how many events the first post with that key accepted; for QueueFull: the cap.</param>
 public sealed record AcceptDecision(AcceptOutcome Outcome, PlaybackState State, bool StartNeeded, string? SessionId, int PreviouslyAccepted = 0);
+
+/// <summary>The queue's head was popped: the state now and, while still replaying, the next head (null otherwise).</summary>
+public sealed record HeadCompletion(PlaybackState State, QueuedEvent? Next);
 
 /// <summary>A failed delivery of the queue's head was counted; at the give-up point the head was dead-lettered.</summary>
 public sealed record HeadFailure(bool DeadLettered, PlaybackState State);

@@ -39,9 +39,11 @@ public interface IPlaybackStore
     /// <summary>
     /// Removes the head of the queue after the upstream answered for it: counted as forwarded when
     /// <paramref name="deadLetter"/> is null, otherwise moved to the dead letters with that record.
-    /// Returns null when the head is no longer <paramref name="expectedHead"/> (a <see cref="QueuedEvent.Entry"/>; someone else moved it).
+    /// Returns null when the head is no longer <paramref name="expectedHead"/> (a <see cref="QueuedEvent.Entry"/>; someone else moved it);
+    /// otherwise the new state and, while still <c>replaying</c>, the new head, read in the same step so a replay
+    /// needs no second call per event and holds one event in memory, not a batch.
     /// </summary>
-    Task<PlaybackState?> CompleteHeadAsync(string playbackKey, string expectedHead, bool isEnd, string? deadLetter, CancellationToken cancellationToken);
+    Task<HeadCompletion?> CompleteHeadAsync(string playbackKey, string expectedHead, bool isEnd, string? deadLetter, CancellationToken cancellationToken);
 
     /// <summary>
     /// A retryable delivery of the head failed once more: counts it, and at <paramref name="maxAttempts"/> moves it

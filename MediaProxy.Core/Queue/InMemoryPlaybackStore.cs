@@ -106,12 +106,12 @@ public sealed partial class InMemoryPlaybackStore(IOptions<PlaybackOptions> opti
     public Task<IReadOnlyList<QueuedEvent>> PeekAsync(string playbackKey, int count, CancellationToken cancellationToken) =>
         Locked(playbackKey, create: false, touch: false, change: entry => (IReadOnlyList<QueuedEvent>)[.. entry.Queue.Take(count).Select(QueuedEvent.Parse)], missing: []);
 
-    public Task<PlaybackState?> CompleteHeadAsync(string playbackKey, string expectedHead, bool isEnd, string? deadLetter, CancellationToken cancellationToken) =>
+    public Task<HeadCompletion?> CompleteHeadAsync(string playbackKey, string expectedHead, bool isEnd, string? deadLetter, CancellationToken cancellationToken) =>
         Locked(playbackKey, create: false, entry =>
         {
             if (entry.Queue.First?.Value != expectedHead)
             {
-                return (PlaybackState?)null;
+                return (HeadCompletion?)null;
             }
 
             entry.Queue.RemoveFirst();
@@ -131,7 +131,8 @@ public sealed partial class InMemoryPlaybackStore(IOptions<PlaybackOptions> opti
                 entry.State = PlaybackState.Live;
             }
 
-            return entry.State;
+            var next = entry.State == PlaybackState.Replaying ? QueuedEvent.Parse(entry.Queue.First!.Value) : null;
+            return new HeadCompletion(entry.State, next);
         });
 
     public Task<HeadFailure?> HeadFailedAsync(string playbackKey, string expectedHead, int maxAttempts, string reason, string deadLetter, CancellationToken cancellationToken) =>

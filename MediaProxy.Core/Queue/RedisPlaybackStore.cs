@@ -120,11 +120,18 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
         return [.. values.Select(v => QueuedEvent.Parse(v!))];
     }
 
-    public async Task<PlaybackState?> CompleteHeadAsync(string playbackKey, string expectedHead, bool isEnd, string? deadLetter, CancellationToken cancellationToken)
+    public async Task<HeadCompletion?> CompleteHeadAsync(string playbackKey, string expectedHead, bool isEnd, string? deadLetter, CancellationToken cancellationToken)
     {
         RedisKey[] keys = [RedisKeys.Meta(playbackKey), RedisKeys.Queue(playbackKey), RedisKeys.DeadLetters(playbackKey)];
         var result = await EvalAsync(RedisScripts.CompleteHead, keys, [_ttlSeconds, expectedHead, isEnd ? "1" : "0", deadLetter ?? string.Empty], cancellationToken);
-        return result.IsNull ? null : ParseState(result);
+        if (result.IsNull)
+        {
+            return null;
+        }
+
+        var values = (RedisResult[])result!;
+        var next = (string?)values[1];
+        return new HeadCompletion(PlaybackStates.Parse((string?)values[0]), next is null ? null : QueuedEvent.Parse(next));
     }
 
     public async Task<PlaybackState> EndForwardedAsync(string playbackKey, CancellationToken cancellationToken) =>

@@ -22,7 +22,8 @@ internal static partial class RedisScripts
 
     /// <summary>
     /// KEYS: meta, queue, dead. ARGV: ttl, expected head, isEnd ('1'/'0'), dead-letter record ('' = delivered).
-    /// Pops the head only if it is still the event the caller sent; returns the new state, or nil.
+    /// Pops the head only if it is still the event the caller sent; returns nil, or {new state, new head}: the next
+    /// event to replay comes back with the pop (false unless still replaying), one round trip per replayed event.
     /// </summary>
     public static readonly ShaScript CompleteHead = """
         local meta, queue, dead = KEYS[1], KEYS[2], KEYS[3]
@@ -39,12 +40,16 @@ internal static partial class RedisScripts
           redis.call('RPUSH', dead, ARGV[4])
           redis.call('HINCRBY', meta, 'dead', 1)
         end
-        if state == 'replaying' and redis.call('LLEN', queue) == 0 then state = 'live' end
+        local head = false
+        if state == 'replaying' then
+          head = redis.call('LINDEX', queue, 0)
+          if not head then state = 'live' end
+        end
         if state ~= m[1] then redis.call('HSET', meta, 'state', state) end
         
         """ + Touch + """
 
-        return state
+        return {state, head}
         """;
 
     /// <summary>

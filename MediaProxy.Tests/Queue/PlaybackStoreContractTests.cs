@@ -165,13 +165,14 @@ public abstract partial class PlaybackStoreContractTests
     }
 
     [Fact]
-    public async Task CompleteHeadAsync_ExpectedHead_PopsItAndCountsForwarded()
+    public async Task CompleteHeadAsync_ExpectedHead_PopsItCountsForwardedAndReturnsTheNextHead()
     {
         await ReplayingAsync(Ping(1), Ping(2));
+        var second = await EntryAsync(1);
 
-        var state = await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: false, deadLetter: null, None);
+        var completed = await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: false, deadLetter: null, None);
 
-        Assert.Equal(PlaybackState.Replaying, state);
+        Assert.Equal((PlaybackState.Replaying, second, Json(Ping(2))[0]), (completed!.State, completed.Next!.Entry, completed.Next.Json));
         Assert.Equal(Json(Ping(2)), await QueuedJsonAsync());
         var playback = await GetAsync();
         Assert.Equal((1L, 1L), (playback.Forwarded, playback.Queued));
@@ -182,9 +183,9 @@ public abstract partial class PlaybackStoreContractTests
     {
         await ReplayingAsync(Ping(1), Ping(2));
 
-        var state = await Store.CompleteHeadAsync(Key, await EntryAsync(1), isEnd: false, deadLetter: null, None);
+        var completed = await Store.CompleteHeadAsync(Key, await EntryAsync(1), isEnd: false, deadLetter: null, None);
 
-        Assert.Null(state);
+        Assert.Null(completed);
         Assert.Equal(Json(Ping(1), Ping(2)), await QueuedJsonAsync());
         Assert.Equal(0L, (await GetAsync()).Forwarded);
     }
@@ -198,14 +199,14 @@ public abstract partial class PlaybackStoreContractTests
     }
 
     [Fact]
-    public async Task CompleteHeadAsync_LastQueuedEvent_Live()
+    public async Task CompleteHeadAsync_LastQueuedEvent_LiveWithNoNextHead()
     {
         await ReplayingAsync(Ping(1), Ping(2));
         await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: false, deadLetter: null, None);
 
-        var state = await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: false, deadLetter: null, None);
+        var completed = await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: false, deadLetter: null, None);
 
-        Assert.Equal(PlaybackState.Live, state);
+        Assert.Equal(new HeadCompletion(PlaybackState.Live, null), completed);
         var playback = await GetAsync();
         Assert.Equal((PlaybackState.Live, 2L, 0L), (playback.State, playback.Forwarded, playback.Queued));
     }
@@ -216,9 +217,11 @@ public abstract partial class PlaybackStoreContractTests
         await ReplayingAsync(Ping(1), Ping(2));
         const string Record = """{"event":{"eventType":"ping"},"status":400,"error":"HTTP 400","at":"2025-01-01T00:00:00+00:00"}""";
 
-        var state = await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: false, Record, None);
+        var second = await EntryAsync(1);
 
-        Assert.Equal(PlaybackState.Replaying, state);
+        var completed = await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: false, Record, None);
+
+        Assert.Equal((PlaybackState.Replaying, second), (completed!.State, completed.Next!.Entry));
         Assert.Equal([Record], await Store.GetDeadLettersAsync(Key, None));
         Assert.Equal(Json(Ping(2)), await QueuedJsonAsync());
         var playback = await GetAsync();
@@ -226,16 +229,16 @@ public abstract partial class PlaybackStoreContractTests
     }
 
     [Fact]
-    public async Task CompleteHeadAsync_EndEventDelivered_Ended()
+    public async Task CompleteHeadAsync_EndEventDeliveredWithEventsBehindIt_EndedWithNoNextHead()
     {
-        await ReplayingAsync(Ping(1), End());
+        await ReplayingAsync(Ping(1), End(), Ping(3));
         await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: false, deadLetter: null, None);
 
-        var state = await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: true, deadLetter: null, None);
+        var completed = await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: true, deadLetter: null, None);
 
-        Assert.Equal(PlaybackState.Ended, state);
+        Assert.Equal(new HeadCompletion(PlaybackState.Ended, null), completed);
         var playback = await GetAsync();
-        Assert.Equal((PlaybackState.Ended, 2L, 0L), (playback.State, playback.Forwarded, playback.Queued));
+        Assert.Equal((PlaybackState.Ended, 2L, 1L), (playback.State, playback.Forwarded, playback.Queued));
     }
 
     [Fact]

@@ -16,5 +16,5 @@ var config = ManualConfig.CreateMinimumViable()
     .AddDiagnoser(MemoryDiagnoser.Default)
     .AddExporter(MarkdownExporter.GitHub)
     .WithArtifactsPath(artifacts);
-var summaries = BenchmarkRunner.Run([typeof(ParserBenchmarks), typeof(AcceptScriptBenchmarks)], config);
+var summaries = BenchmarkRunner.Run([typeof(ParserBenchmarks), typeof(AcceptScriptBenchmarks), typeof(UpstreamSendBenchmarks)], config);
 return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
