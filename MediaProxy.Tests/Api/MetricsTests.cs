@@ -55,6 +55,14 @@ public sealed partial class MetricsTests(AppFixture fixture) : IClassFixture<App
         Assert.Equal(1, Gauge(live, "mediaproxy_sessions_duration_seconds_count", "status=\"201\""));
     }
 
+    [Fact]
+    public async Task Metrics_Scrape_IncludesTheRuntimesGcMetrics()
+    {
+        var metrics = await ScrapeUntilAsync(m => m.Contains("dotnet_gc_pause_time_seconds_total", StringComparison.Ordinal));
+
+        Assert.False(double.IsNaN(Gauge(metrics, "dotnet_gc_collections_total")));
+    }
+
     private async Task<string> ScrapeUntilAsync(Func<string, bool> condition)
     {
         var metrics = string.Empty;

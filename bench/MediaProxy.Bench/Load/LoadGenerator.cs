@@ -137,13 +137,6 @@ internal sealed class LoadGenerator : IDisposable
             }
 
             histogram.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(intended).TotalMicroseconds));
-            if (Environment.GetEnvironmentVariable("BENCH_TRACE") is { } tracePath)
-            {
-                lock (histogram)
-                {
-                    File.AppendAllText(tracePath, $"{(intended - start) * 1000.0 / Stopwatch.Frequency:F1} {Stopwatch.GetElapsedTime(intended).TotalMilliseconds:F2}\n");
-                }
-            }
         }
 
         while (!stop.IsCancellationRequested)
