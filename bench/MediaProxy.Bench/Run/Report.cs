@@ -117,7 +117,7 @@ internal static class Report
         doc.AppendLine(CultureInfo.InvariantCulture, $"Setting up {r.RssPlaybacks:N0} queued playbacks (one post each: sessionStart + 1 event): {r.StartPostsPerSecond:F0} posts/s.").AppendLine();
 
         doc.AppendLine("### Redis commands per accepted single-event post").AppendLine();
-        doc.AppendLine(CultureInfo.InvariantCulture, $"`INFO commandstats` deltas over a queued-accept run of its own ({r.CountedRun!.Result.TotalSucceeded:N0} posts, warm-up included), minus the background measured over {r.BackgroundSeconds:F1} s of an idle proxy holding the same playbacks (scaled to the run's length). Commands marked *script* are the ones our Lua scripts call: Redis counts them in commandstats too, but they cost no round trip.").AppendLine();
+        doc.AppendLine(CultureInfo.InvariantCulture, $"`INFO commandstats` deltas over a queued-accept run of its own ({r.CountedRun!.Result.TotalSucceeded:N0} posts, warm-up included), minus the background measured over {r.BackgroundSeconds:F1} s of an idle proxy holding the same playbacks (scaled to the run's length; the benchmark's proxy re-marks playbacks waiting for a sessions call slot every 10 minutes instead of 30 s, so that background comes as no wave during the run). Commands marked *script* are the ones our Lua scripts call: Redis counts them in commandstats too, but they cost no round trip.").AppendLine();
         doc.AppendLine("| command | per event | background calls/s (subtracted) |");
         doc.AppendLine("|---|---|---|");
         foreach (var (command, perEvent) in r.CallsPerEvent().OrderByDescending(c => c.Value))
