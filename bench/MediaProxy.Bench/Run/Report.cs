@@ -223,7 +223,9 @@ internal static class Report
           last. Its capacity is measured by posting to it directly with {{Plan.ReplayConcurrency}} connections (the proxy works up
           to `MaxConcurrentPlaybacks` + `MaxConcurrentSessionCalls` playbacks at once, 192 by default, with as many replay
           sends in flight as its `ReplayGovernor` allows: all of them when no posts arrive, as in this round). The drain
-          includes the sessions calls of the playbacks released.
+          includes the sessions calls of the playbacks released. Three smaller unmeasured replay rounds come first,
+          with a pause after each, so that the replay path runs at its optimised tier as in a proxy that has been up
+          for a while (with one round, most of it still ran instrumented tier-0 code).
         - Accept latency: {{Plan.ProbePlaybacks}} probe playbacks that never send a sessionStart (same parse, Accept script
           and RPUSH as any queued post, and no background work of their own), {{r.Plan.ProbeRate:F0}} posts/s for up to {{r.Plan.ProbeDuration.TotalSeconds:F0}} s,
           once idle and once during a second replay round (it stops when that round has drained), with the replay
