@@ -250,6 +250,7 @@ internal sealed class Orchestrator : IAsyncDisposable
         await Task.Delay(TimeSpan.FromSeconds(2));
         _results.RssQueuedBytes = proxy.ResidentBytes();
         _results.RssPlaybacks = keys.Length;
+        _results.RssHeldSessionCalls = (await UpstreamStatsAsync()).HeldSessionCalls;
         Console.WriteLine($"{keys.Length} playbacks queued (sessions calls held); proxy RSS {_results.RssQueuedBytes / 1048576.0:F0} MB");
 
         // Background Redis work of an idle proxy (lease renewals, pending-index sweeps, memory guard INFO).

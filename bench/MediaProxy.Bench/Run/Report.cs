@@ -131,7 +131,7 @@ internal static class Report
         doc.AppendLine(CultureInfo.InvariantCulture, $"- Queue lists: {m.Keys} sampled playbacks hold {m.Events:N0} events, {m.JsonBytes:N0} bytes of JSON, `MEMORY USAGE … SAMPLES 0` {m.Memory:N0} bytes: {(double)m.Memory / m.Events:F0} B per event for {(double)m.JsonBytes / m.Events:F0} B of JSON.");
         doc.AppendLine(CultureInfo.InvariantCulture, $"- Each playback's meta hash (state, the stored sessionStart, counters): {(double)m.MetaMemory / m.Keys:F0} B on average.");
         doc.AppendLine(CultureInfo.InvariantCulture, $"- Redis `used_memory` at the end of the queued phase: {r.UsedMemory / 1048576.0:F0} MB.");
-        doc.AppendLine(CultureInfo.InvariantCulture, $"- Proxy VmRSS: {r.RssIdleBytes / 1048576.0:F0} MB freshly started, {r.RssQueuedBytes / 1048576.0:F0} MB with {r.RssPlaybacks:N0} playbacks queued (64 sessions calls in flight, the rest scheduled), {r.RssAfterLoadBytes / 1048576.0:F0} MB after the queued-accept runs.");
+        doc.AppendLine(CultureInfo.InvariantCulture, $"- Proxy VmRSS: {r.RssIdleBytes / 1048576.0:F0} MB freshly started, {r.RssQueuedBytes / 1048576.0:F0} MB with {r.RssPlaybacks:N0} playbacks queued ({r.RssHeldSessionCalls} sessions calls in flight, the rest waiting for a slot), {r.RssAfterLoadBytes / 1048576.0:F0} MB after the queued-accept runs.");
 
         doc.AppendLine().AppendLine("### Replay and accept latency").AppendLine();
         foreach (var (name, d) in new[] { ("drain round", r.Drain!), ("round with the latency probe", r.DrainWithProbe!) })

@@ -44,6 +44,9 @@ internal sealed class Results
     public long RssQueuedBytes { get; set; }
     public long RssAfterLoadBytes { get; set; }
     public int RssPlaybacks { get; set; }
+
+    /// <summary>Sessions calls the fake upstream was holding when <see cref="RssQueuedBytes"/> was read.</summary>
+    public long RssHeldSessionCalls { get; set; }
     public double StartPostsPerSecond { get; set; }
 
     public Dictionary<string, long> BackgroundCalls { get; set; } = [];
