@@ -2,7 +2,8 @@
 # The whole test suite, as the README says: bash scripts/test.sh [extra dotnet test args, e.g. --filter Queue]
 # Needs the .NET SDK. Uses MEDIAPROXY_TEST_REDIS (host:port) when set; otherwise installs redis-server if missing
 # and runs a throwaway one on a free loopback port for the duration of the run.
-# Then the browser client's specs with node's built-in test runner (installs nodejs if missing).
+# Then the Redis-facing specs again on a Redis Cluster and on the embedded Garnet server, and the browser client's
+# specs with node's built-in test runner (installs nodejs if missing).
 # The last line printed is the count of both: "N passed, N failed" (", N skipped" when some were skipped).
 set -euo pipefail
 
@@ -207,6 +208,19 @@ if [[ "$cluster_step" -eq 1 && "${MEDIAPROXY_SKIP_CLUSTER:-0}" != "1" && $# -eq 
   set -e
   stop_cluster
   if [[ "$cluster_status" -ne 0 ]]; then test_status=$cluster_status; fi
+fi
+
+# The Redis-facing specs once more, on the embedded store's Garnet server in the test process (skip with
+# MEDIAPROXY_SKIP_GARNET=1): one store code path, so the same specs hold it to the same contract.
+if [[ "$cluster_step" -eq 1 && "${MEDIAPROXY_SKIP_GARNET:-0}" != "1" && $# -eq 0 ]]; then
+  echo "Embedded Garnet: running the Redis-facing specs again"
+  set +e
+  MEDIAPROXY_TEST_REDIS=garnet dotnet test MediaProxy.sln -c Release --no-build \
+    --logger "trx;LogFileName=mediaproxy-$run_id-garnet.trx" --results-directory "$results_dir" \
+    --filter "(FullyQualifiedName~MediaProxy.Tests.Queue|FullyQualifiedName~MediaProxy.Tests.Api|FullyQualifiedName~MediaProxy.Tests.Store)&FullyQualifiedName!~StoreGuard"
+  garnet_status=$?
+  set -e
+  if [[ "$garnet_status" -ne 0 ]]; then test_status=$garnet_status; fi
 fi
 
 # The browser client's specs (MediaProxy.Tests/Client), always, whatever filter dotnet was given.

@@ -1,3 +1,4 @@
+using MediaProxy.Api.Hosting.Store;
 using MediaProxy.Core.Media;
 using MediaProxy.Core.Playbacks;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using MediaProxy.Api.Hosting.Store;
 using MediaProxy.Core.Playbacks;
 using MediaProxy.Core.Upstream;
 using MediaProxy.Core.Upstream.Simulator;
@@ -16,11 +17,8 @@ internal sealed partial class StartupReport(
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (store.Durable)
-        {
-            LogStore(logger, store.Description, playbacks.Value.Ttl);
-        }
-        else
+        LogStore(logger, store.Description, playbacks.Value.Ttl);
+        if (!store.Durable)
         {
             LogNotDurable(logger);
         }
@@ -47,7 +45,7 @@ internal sealed partial class StartupReport(
     [LoggerMessage(Level = LogLevel.Information, Message = "Store: {Store}; playbacks expire {Ttl} after their last activity")]
     private static partial void LogStore(ILogger logger, string store, TimeSpan ttl);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "**************** IN-MEMORY STORE: accepted events are NOT durable and are lost on restart. Set ConnectionStrings__Redis for production. ****************")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "**************** EMBEDDED STORE IN MEMORY: accepted events are NOT durable and are lost when the process stops. Set MediaProxy__Embedded__DataDirectory (one instance) or ConnectionStrings__Redis (several). ****************")]
     private static partial void LogNotDurable(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream: the built-in SIMULATOR (sessions answer after {LatencyMs} ms; see GET /simulator/sessions). Set MediaProxy__Upstream__BaseUrl for the real Media Collection API.")]

@@ -5,7 +5,7 @@ using MediaProxy.Tests.Infrastructure;
 namespace MediaProxy.Tests.Api;
 
 /// <summary>
-/// The README's run command with nothing configured: in-memory store and the built-in simulated upstream,
+/// Nothing configured: the embedded store (Garnet in the process, in memory) and the built-in simulated upstream,
 /// which must still queue, replay and go live, and show what the upstream received.
 /// </summary>
 public sealed class EmbeddedModeTests : IAsyncLifetime
@@ -39,7 +39,7 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task HealthReady_InMemoryStore_Healthy()
+    public async Task HealthReady_EmbeddedStore_Healthy()
     {
         using var response = await _app.CreateClient().GetAsync("/health/ready");
 

@@ -28,10 +28,10 @@ public sealed class ProxyProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _output.TakeLast(60));
 
-    /// <param name="redis">The Redis connection string.</param>
+    /// <param name="redis">The Redis connection string; null for the embedded store.</param>
     /// <param name="upstream">The upstream base URL; empty for the built-in simulator.</param>
     /// <param name="settings">More environment variables (<c>MediaProxy__Simulator__SessionLatency</c>…), applied last.</param>
-    public static async Task<ProxyProcess> StartAsync(string redis, string upstream, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<ProxyProcess> StartAsync(string? redis, string upstream, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = RedisProcess.FreePort();
         var start = new ProcessStartInfo("dotnet", [ApiDll, "--urls", $"http://127.0.0.1:{port}"])
@@ -41,7 +41,6 @@ public sealed class ProxyProcess : IAsyncDisposable
             RedirectStandardError = true,
             Environment =
             {
-                ["ConnectionStrings__Redis"] = $"{redis},connectTimeout=1000,asyncTimeout=2000,syncTimeout=2000",
                 ["MediaProxy__Upstream__BaseUrl"] = upstream,
                 ["MediaProxy__Upstream__RetryDelay"] = "00:00:00.020",
                 ["MediaProxy__Playbacks__LeaseTtl"] = "00:00:01.500",
@@ -52,6 +51,11 @@ public sealed class ProxyProcess : IAsyncDisposable
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
             },
         };
+        if (redis is not null)
+        {
+            start.Environment["ConnectionStrings__Redis"] = $"{redis},connectTimeout=1000,asyncTimeout=2000,syncTimeout=2000";
+        }
+
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

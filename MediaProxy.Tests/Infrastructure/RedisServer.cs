@@ -1,3 +1,5 @@
+using MediaProxy.Api.Hosting.Store;
+using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 using Testcontainers.Redis;
 
@@ -6,12 +8,17 @@ namespace MediaProxy.Tests.Infrastructure;
 /// <summary>
 /// The one real redis-server of a test run, shared by every fixture (store tests, the proxy's
 /// WebApplicationFactory). Found in this order: <c>MEDIAPROXY_TEST_REDIS</c> (host:port, what
-/// <c>scripts/test.sh</c> sets), else a Testcontainers Redis when a Docker engine is there, else a clear error.
+/// <c>scripts/test.sh</c> sets; <c>garnet</c> for the embedded store's Garnet server in this process), else a Testcontainers Redis when a Docker engine is there, else a clear error.
 /// Tests share it through unique keys; nothing here ever flushes it.
 /// </summary>
 public sealed class RedisServer
 {
     public const string EnvironmentVariable = "MEDIAPROXY_TEST_REDIS";
+
+    /// <summary>The value of <see cref="EnvironmentVariable"/> that runs the specs on the embedded Garnet server.</summary>
+    public const string EmbeddedGarnetValue = "garnet";
+
+    private static EmbeddedGarnet? s_garnet;
 
     private static readonly Lazy<Task<RedisServer>> Shared = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -53,6 +60,13 @@ public sealed class RedisServer
     private static async Task<RedisServer> StartAsync()
     {
         var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (string.Equals(configured?.Trim(), EmbeddedGarnetValue, StringComparison.OrdinalIgnoreCase))
+        {
+            // The embedded store's server, in this process, as the proxy starts it (lives for the whole run).
+            s_garnet = EmbeddedGarnet.Start(new EmbeddedStoreOptions(), NullLoggerFactory.Instance);
+            return await ConnectAsync(s_garnet.Endpoint, $"{EnvironmentVariable}={EmbeddedGarnetValue} (in-process Garnet)");
+        }
+
         if (!string.IsNullOrWhiteSpace(configured))
         {
             return await ConnectAsync(configured.Trim(), $"{EnvironmentVariable}={configured.Trim()}");

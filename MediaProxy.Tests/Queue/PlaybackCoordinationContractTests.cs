@@ -125,24 +125,3 @@ public sealed class RedisPlaybackCoordinationTests : PlaybackCoordinationContrac
         Assert.InRange(shard, 0, RedisKeys.PendingShards - 1);
     }
 }
-
-public sealed class InMemoryPlaybackCoordinationTests : PlaybackCoordinationContractTests
-{
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly InMemoryPlaybackCoordination _coordination;
-
-    public InMemoryPlaybackCoordinationTests() => _coordination = new InMemoryPlaybackCoordination(_time);
-
-    protected override IPlaybackCoordination Coordination => _coordination;
-
-    [Fact]
-    public async Task TryAcquireLeaseAsync_LeaseExpired_AnotherTakesIt()
-    {
-        await Coordination.TryAcquireLeaseAsync(Key, "a", LeaseTtl, CancellationToken.None);
-
-        _time.Advance(LeaseTtl);
-
-        Assert.True(await Coordination.TryAcquireLeaseAsync(Key, "b", LeaseTtl, CancellationToken.None));
-        Assert.False(await Coordination.RenewLeaseAsync(Key, "a", LeaseTtl, CancellationToken.None));
-    }
-}
