@@ -1,4 +1,5 @@
 using MediaProxy.Core.Queue;
+using MediaProxy.Core.Upstream;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -6,12 +7,16 @@ namespace MediaProxy.Core.Playbacks;
 
 /// <summary>
 /// Every <see cref="PlaybackOptions.RecoveryInterval"/>, schedules the playbacks whose work is due in the pending
-/// index: work of an instance that died (its lease expired), work handed back at shutdown, retries after a
-/// restart. The worker's lease decides who actually works each one.
+/// index, the longest due first, as many as this instance has room for: work of an instance that died (its lease
+/// expired), retries, work handed back at shutdown, playbacks parked during an outage. While the upstream is down
+/// it reads nothing but, once per probe interval, the one oldest playback, whose call is the probe; waiting
+/// playbacks cost nothing meanwhile. The worker's lease decides who actually works each one.
 /// </summary>
 public sealed partial class PendingPlaybackSweeper(
     IPlaybackCoordination coordination,
     PlaybackScheduler work,
+    PlaybackWorker worker,
+    UpstreamGate gate,
     IOptions<PlaybackOptions> options,
     TimeProvider timeProvider,
     ILogger<PendingPlaybackSweeper> logger) : PeriodicBackgroundService(options.Value.RecoveryInterval, timeProvider)
@@ -20,11 +25,21 @@ public sealed partial class PendingPlaybackSweeper(
 
     protected override Task RunOnceAsync(CancellationToken stoppingToken) => SweepAsync(stoppingToken);
 
-    private async Task SweepAsync(CancellationToken stoppingToken)
+    /// <summary>One sweep (public for specs).</summary>
+    public async Task SweepAsync(CancellationToken stoppingToken)
     {
         try
         {
-            foreach (var playbackKey in await coordination.DuePendingAsync(Time.GetUtcNow(), MaxPerSweep, stoppingToken))
+            var now = Time.GetUtcNow();
+            var room = gate.Health.IsAvailable
+                ? Math.Min(MaxPerSweep, worker.Capacity - worker.Working - work.Count)
+                : gate.Health.NextProbeAt <= now ? 1 : 0;
+            if (room <= 0)
+            {
+                return;
+            }
+
+            foreach (var playbackKey in await coordination.DuePendingAsync(now, room, stoppingToken))
             {
                 work.Schedule(playbackKey);
             }

@@ -6,9 +6,9 @@ namespace MediaProxy.Core.Playbacks;
 
 /// <summary>
 /// Every <see cref="PlaybackOptions.MetricsSampleInterval"/>, reads the backlog of the whole store from the pending
-/// index (playbacks with a sessions call or a replay to do): how many events wait, how old the oldest is, and
-/// those playbacks by state. Sampling the index keeps the accept path free of bookkeeping and needs no SCAN.
-/// Events held before any sessionStart are not in the index, so not in the sample.
+/// index at a fixed cost, whatever its size (about fifty commands: a count per shard, and the few playbacks due
+/// longest): how many playbacks have work pending, and the age of the oldest event among those due longest.
+/// Sampling the index keeps the accept path free of bookkeeping and needs no SCAN.
 /// </summary>
 public sealed partial class PlaybackBacklogSampler(
     IPlaybackCoordination coordination,
@@ -18,10 +18,8 @@ public sealed partial class PlaybackBacklogSampler(
     TimeProvider timeProvider,
     ILogger<PlaybackBacklogSampler> logger) : PeriodicBackgroundService(options.Value.MetricsSampleInterval, timeProvider)
 {
-    /// <summary>Beyond this many pending playbacks the sample is partial (a lower bound): bounded work per tick.</summary>
-    public const int MaxSampled = 2_000;
-
-    private const int Concurrency = 64;
+    /// <summary>How many of the playbacks due longest are read for the oldest event's age.</summary>
+    public const int OldestSampled = 8;
 
     protected override Task RunOnceAsync(CancellationToken stoppingToken) => SampleAsync(stoppingToken);
 
@@ -30,43 +28,17 @@ public sealed partial class PlaybackBacklogSampler(
     {
         try
         {
-            var pending = await coordination.DuePendingAsync(DateTimeOffset.MaxValue, MaxSampled, cancellationToken);
             var now = Time.GetUtcNow();
-            long queued = 0;
-            var oldest = now;
-            var byState = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var chunk in pending.Chunk(Concurrency))
-            {
-                foreach (var (playback, head) in await Task.WhenAll(chunk.Select(key => ReadAsync(key, cancellationToken))))
-                {
-                    if (playback is null)
-                    {
-                        continue;
-                    }
-
-                    queued += playback.Queued;
-                    var state = playback.State.ToWire();
-                    byState[state] = byState.GetValueOrDefault(state) + 1;
-                    if (head?.AcceptedAt is { } at && at < oldest)
-                    {
-                        oldest = at;
-                    }
-                }
-            }
-
-            metrics.Observe(new BacklogSample(queued, now - oldest, byState));
+            var pending = coordination.CountPendingAsync(cancellationToken);
+            var heads = await Task.WhenAll((await coordination.DuePendingAsync(now, OldestSampled, cancellationToken))
+                .Select(key => store.PeekAsync(key, 1, cancellationToken)));
+            var oldest = heads.SelectMany(h => h).Select(h => h.AcceptedAt).OfType<DateTimeOffset>().DefaultIfEmpty(now).Min();
+            metrics.Observe(new BacklogSample(await pending, now - oldest));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogSampleFailed(logger, ex.GetType().Name, ex.Message);
         }
-    }
-
-    private async Task<(PlaybackSnapshot? Playback, QueuedEvent? Head)> ReadAsync(string playbackKey, CancellationToken cancellationToken)
-    {
-        var playback = store.GetAsync(playbackKey, cancellationToken);
-        var head = store.PeekAsync(playbackKey, 1, cancellationToken);
-        return (await playback, (await head) is [var first, ..] ? first : null);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sampling the backlog for metrics failed: {ExceptionType}: {Reason}; trying again next interval")]

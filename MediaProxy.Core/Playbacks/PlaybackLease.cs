@@ -3,70 +3,71 @@ using MediaProxy.Core.Queue;
 namespace MediaProxy.Core.Playbacks;
 
 /// <summary>
-/// One instance's hold on one playback while it works it: the lease, renewed every third of its TTL together
-/// with the playback's entry in the pending index (due when the lease would expire, so if this process dies the
-/// others find the work as soon as the lease is gone). Losing the lease cancels <see cref="WorkToken"/>.
+/// One instance's hold on one playback while it works it: the lease, and the playback's entry in the pending
+/// index, due when the lease would expire (so if this process dies the others find the work as soon as the lease
+/// is gone). <see cref="LeaseKeeper"/> renews both; losing the lease cancels <see cref="WorkToken"/>. A mark made by
+/// anyone else meanwhile (new work, due now) is never pushed back or cleared: renewals and completion only move
+/// the entry while it still holds this lease's own score.
 /// </summary>
-internal sealed class PlaybackLease : IAsyncDisposable
+public sealed class PlaybackLease : IAsyncDisposable
 {
     private readonly IPlaybackCoordination _coordination;
-    private readonly string _playbackKey;
-    private readonly string _owner;
-    private readonly TimeSpan _ttl;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _work;
-    private readonly CancellationTokenSource _stopRenewing = new();
-    private readonly PeriodicTimer _timer;
-    private readonly Task _renewal;
-    private long _score;
-    private bool _done;
+    private readonly object _gate = new();
+    private Task _renewal = Task.CompletedTask;
+    private long? _score;
+    private bool _ended;
 
-    private PlaybackLease(IPlaybackCoordination coordination, string playbackKey, string owner, TimeSpan ttl, TimeProvider time, long score, CancellationToken drain)
+    internal PlaybackLease(IPlaybackCoordination coordination, string playbackKey, string owner, TimeSpan ttl, TimeProvider time, long score, CancellationToken drain)
     {
-        (_coordination, _playbackKey, _owner, _ttl, _time, _score) = (coordination, playbackKey, owner, ttl, time, score);
+        (_coordination, PlaybackKey, Owner, Ttl, _time, _score) = (coordination, playbackKey, owner, ttl, time, score);
         _work = CancellationTokenSource.CreateLinkedTokenSource(drain);
-        _timer = new PeriodicTimer(ttl / 3, time);
-        _renewal = RenewAsync();
     }
 
+    public string PlaybackKey { get; }
+
+    public string Owner { get; }
+
+    public TimeSpan Ttl { get; }
+
+    /// <summary>Cancelled when the lease is lost or the drain window ends.</summary>
     public CancellationToken WorkToken => _work.Token;
 
     public bool Lost { get; private set; }
 
-    public static async Task<PlaybackLease?> TryAcquireAsync(
-        IPlaybackCoordination coordination, string playbackKey, string owner, TimeSpan ttl, TimeProvider time, CancellationToken drain)
+    /// <summary>
+    /// Done for now: off the index when <paramref name="dueIn"/> is null (unless new work was marked meanwhile),
+    /// else due again that much later; the lease is freed either way.
+    /// </summary>
+    public async Task CompleteAsync(TimeSpan? dueIn)
     {
-        if (!await coordination.TryAcquireLeaseAsync(playbackKey, owner, ttl, drain))
+        var score = await EndAsync();
+        if (dueIn is { } delay)
         {
-            return null;
+            if (score is { } s && delay > TimeSpan.Zero)
+            {
+                await _coordination.DeferPendingAsync(PlaybackKey, s, _time.GetUtcNow() + delay, CancellationToken.None);
+            }
+            else
+            {
+                await _coordination.MarkPendingAsync(PlaybackKey, _time.GetUtcNow() + delay, CancellationToken.None);
+            }
+        }
+        else if (score is { } s)
+        {
+            await _coordination.ClearPendingAsync(PlaybackKey, s, CancellationToken.None);
         }
 
-        var score = await coordination.MarkPendingAsync(playbackKey, time.GetUtcNow() + ttl, drain);
-        return new PlaybackLease(coordination, playbackKey, owner, ttl, time, score, drain);
+        await _coordination.ReleaseLeaseAsync(PlaybackKey, Owner, CancellationToken.None);
     }
 
-    /// <summary>Done for now: off the index when nothing is left (unless new work was marked meanwhile), else due later.</summary>
-    public async Task CompleteAsync(TimeSpan? retryAfter)
-    {
-        await StopRenewingAsync();
-        if (retryAfter is { } delay)
-        {
-            await _coordination.MarkPendingAsync(_playbackKey, _time.GetUtcNow() + delay, CancellationToken.None);
-        }
-        else
-        {
-            await _coordination.ClearPendingAsync(_playbackKey, Interlocked.Read(ref _score), CancellationToken.None);
-        }
-
-        await ReleaseAsync();
-    }
-
-    /// <summary>Like <see cref="CompleteAsync"/> with a delay, when the store itself may be failing.</summary>
-    public async Task TryCompleteAsync(TimeSpan delay)
+    /// <summary>Like <see cref="CompleteAsync"/>, when the store itself may be failing.</summary>
+    public async Task TryCompleteAsync(TimeSpan dueIn)
     {
         try
         {
-            await CompleteAsync(delay);
+            await CompleteAsync(dueIn);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -77,12 +78,12 @@ internal sealed class PlaybackLease : IAsyncDisposable
     /// <summary>Shutting down: due now for every other instance, and the lease freed at once.</summary>
     public async Task HandBackAsync()
     {
-        await StopRenewingAsync();
+        await EndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2), _time);
         try
         {
-            await _coordination.MarkPendingAsync(_playbackKey, _time.GetUtcNow(), timeout.Token);
-            await ReleaseAsync();
+            await _coordination.MarkPendingAsync(PlaybackKey, _time.GetUtcNow(), timeout.Token);
+            await _coordination.ReleaseLeaseAsync(PlaybackKey, Owner, timeout.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested)
         {
@@ -92,62 +93,67 @@ internal sealed class PlaybackLease : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await StopRenewingAsync();
+        await EndAsync();
         _work.Dispose();
-        _stopRenewing.Dispose();
     }
 
-    private async Task ReleaseAsync()
+    /// <summary>One renewal (called by <see cref="LeaseKeeper"/>): the lease, then the index entry if still ours.</summary>
+    internal Task RenewAsync()
     {
-        if (!_done)
+        lock (_gate)
         {
-            _done = true;
-            await _coordination.ReleaseLeaseAsync(_playbackKey, _owner, CancellationToken.None);
+            return _ended ? Task.CompletedTask : _renewal = RenewCoreAsync();
         }
     }
 
-    private async Task StopRenewingAsync()
-    {
-        if (!_stopRenewing.IsCancellationRequested)
-        {
-            // Disposing the timer ends the wait for the next tick without an exception (most leases end there:
-            // one OperationCanceledException per worked playback showed in the benchmark); the token stops a
-            // renewal caught in the middle of its store calls.
-            _timer.Dispose();
-            await _stopRenewing.CancelAsync();
-            await _renewal;
-        }
-    }
-
-    private async Task RenewAsync()
+    private async Task RenewCoreAsync()
     {
         try
         {
-            while (await _timer.WaitForNextTickAsync(CancellationToken.None))
+            if (!await _coordination.RenewLeaseAsync(PlaybackKey, Owner, Ttl, CancellationToken.None))
             {
-                try
-                {
-                    if (!await _coordination.RenewLeaseAsync(_playbackKey, _owner, _ttl, _stopRenewing.Token))
-                    {
-                        Lost = true;
-                        _done = true;
-                        await _work.CancelAsync();
-                        return;
-                    }
+                Lost = true;
+                await _work.CancelAsync();
+                return;
+            }
 
-                    var score = await _coordination.MarkPendingAsync(_playbackKey, _time.GetUtcNow() + _ttl, _stopRenewing.Token);
-                    Interlocked.Exchange(ref _score, score);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+            long? score;
+            lock (_gate)
+            {
+                score = _score;
+            }
+
+            if (score is { } s)
+            {
+                var moved = await _coordination.DeferPendingAsync(PlaybackKey, s, _time.GetUtcNow() + Ttl, CancellationToken.None);
+                lock (_gate)
                 {
-                    // The store failed while renewing: keep working; the next tick tries again, or the lease
-                    // expires and another instance takes over (duplicates bounded to the events in flight).
+                    // Null: someone marked new work (due now); leave their mark alone from here on.
+                    _score = moved;
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Work finished.
+            // The store failed while renewing: keep working; the next renewal tries again, or the lease expires and
+            // another instance takes over (duplicates bounded to the event in flight).
+        }
+    }
+
+    /// <summary>Stops renewals (waiting for one in flight) and returns the index score this lease last wrote.</summary>
+    private async Task<long?> EndAsync()
+    {
+        Task renewal;
+        lock (_gate)
+        {
+            _ended = true;
+            renewal = _renewal;
+        }
+
+        await renewal;
+        lock (_gate)
+        {
+            return _score;
         }
     }
 }

@@ -42,12 +42,10 @@ public sealed class PlaybackMetrics
         _storeErrors = meter.CreateCounter<long>("mediaproxy.store.errors", "{error}", "Requests answered 503 because the store (Redis) could not be reached.");
         _sessionsDuration = meter.CreateHistogram<double>("mediaproxy.sessions.duration", "s", "Duration of upstream sessions calls (the wait MediaProxy hides), by status.");
         _deliveryLag = meter.CreateHistogram<double>("mediaproxy.events.delivery_lag", "s", "From an event's 202 to the upstream's 204 for it, by path (direct or replay).");
-        meter.CreateObservableGauge("mediaproxy.queue.depth", () => _backlog.QueuedEvents, "{event}",
-            "Events waiting in playback queues (whole store, last sample: take max, not sum, across instances).");
         meter.CreateObservableGauge("mediaproxy.queue.oldest_age", () => _backlog.OldestAge.TotalSeconds, "s",
-            "Age of the oldest queued event (whole store, last sample).");
-        meter.CreateObservableGauge("mediaproxy.playbacks.pending", ObservePending, "{playback}",
-            "Playbacks with pending work (sessions call or replay) by state (whole store, last sample).");
+            "Age of the oldest event among the playbacks due longest (whole store, last sample: take max, not sum, across instances).");
+        meter.CreateObservableGauge("mediaproxy.playbacks.pending", () => _backlog.Pending, "{playback}",
+            "Playbacks with pending work: a sessions call or a replay, parked ones included (whole store, last sample: take max across instances).");
     }
 
     public void Accepted(IReadOnlyList<PlaybackEvent> events)
@@ -82,13 +80,10 @@ public sealed class PlaybackMetrics
 
     /// <summary>The sampler's latest view of the whole store's backlog.</summary>
     public void Observe(BacklogSample sample) => _backlog = sample;
-
-    private IEnumerable<Measurement<long>> ObservePending() =>
-        _backlog.PendingByState.Select(s => new Measurement<long>(s.Value, new KeyValuePair<string, object?>("state", s.Key)));
 }
 
-/// <summary>One sample of the backlog: queued events, the oldest one's age, playbacks with pending work by state.</summary>
-public sealed record BacklogSample(long QueuedEvents, TimeSpan OldestAge, IReadOnlyDictionary<string, long> PendingByState)
+/// <summary>One sample of the backlog: playbacks with pending work, and the oldest waiting event's age.</summary>
+public sealed record BacklogSample(long Pending, TimeSpan OldestAge)
 {
-    public static readonly BacklogSample Empty = new(0, TimeSpan.Zero, new Dictionary<string, long>());
+    public static readonly BacklogSample Empty = new(0, TimeSpan.Zero);
 }

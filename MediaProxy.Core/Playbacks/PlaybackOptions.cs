@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace MediaProxy.Core.Playbacks;
 
 /// <summary>How playbacks are kept and worked. Bound from <c>MediaProxy:Playbacks</c>.</summary>
-public sealed class PlaybackOptions
+public sealed class PlaybackOptions : IValidatableObject
 {
     public const string SectionName = "MediaProxy:Playbacks";
 
@@ -23,13 +23,6 @@ public sealed class PlaybackOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>
-    /// Rounds of failed delivery (each retried in-line by the upstream pipeline, rounds spaced by the backoff)
-    /// after which the event at the head of a queue is moved to the dead letters, so one event the upstream
-    /// keeps failing cannot hold its playback forever.
-    /// </summary>
-    [Range(1, 100_000)]
-    public int MaxDeliveryRounds { get; set; } = 50;
 
     /// <summary>Largest number of events in one post (an array). Bounded well below Lua's unpack limit (~8,000).</summary>
     [Range(1, 1_000)]
@@ -39,35 +32,9 @@ public sealed class PlaybackOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan DirectForwardTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>
-    /// Posts forwarding directly to the upstream at the same time; past it, a post's events are queued for the
-    /// replayer instead (answered 202 at once, delivered in order), so a slow upstream cannot pile up requests.
-    /// </summary>
-    [Range(1, 100_000)]
-    public int MaxConcurrentDirectForwards { get; set; } = 256;
 
-    /// <summary>
-    /// Worker loops kept for replays. With <see cref="MaxConcurrentSessionCalls"/> more (a loop whose sessions call
-    /// returned goes on to replay that playback), the playbacks this instance works at once; how many replay sends
-    /// are in flight within that is the <see cref="ReplayGovernor"/>'s to decide.
-    /// </summary>
-    [Range(1, 10_000)]
-    public int MaxConcurrentPlaybacks { get; set; } = 64;
 
-    /// <summary>
-    /// Sessions calls this instance has in flight at once. A budget of their own, so slow sessions calls (the
-    /// reason MediaProxy exists) never hold the loops that replay playbacks whose session is already there.
-    /// </summary>
-    [Range(1, 10_000)]
-    public int MaxConcurrentSessionCalls { get; set; } = 128;
 
-    /// <summary>
-    /// A playback waiting here for a sessions call slot (it waits in memory, woken when one frees) is marked due this
-    /// much later in the pending index: other instances leave it alone meanwhile, and take it over after that if
-    /// this instance died.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
-    public TimeSpan SessionCallSlotWait { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Whether replay gives way to posts: while posts are arriving and the replay slows them down (see
@@ -86,7 +53,15 @@ public sealed class PlaybackOptions
     [Range(1, 1_000)]
     public int ReplayBatchSize { get; set; } = 32;
 
-    /// <summary>First wait before a playback whose upstream calls failed is tried again; doubles per failure.</summary>
+    /// <summary>
+    /// How old an event (or a sessionStart) may get before it is given up on: past it, it is dead-lettered (the
+    /// playback failed, for a sessionStart) instead of sent. The one limit besides the upstream's own refusal; an
+    /// outage never ends delivery otherwise. Below <see cref="Ttl"/>, which removes a playback idle that long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan MaxEventAge { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Bound of the first wait (full jitter) before a playback whose upstream call failed is tried again; doubles per failure.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -94,9 +69,6 @@ public sealed class PlaybackOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Rounds of the sessions call (each already retried by the resilience pipeline) before <c>failed</c>.</summary>
-    [Range(1, 1_000)]
-    public int SessionStartMaxRounds { get; set; } = 8;
 
     /// <summary>
     /// How long a playback's lease lasts without renewal: work left by a dead instance is taken over this long
@@ -116,4 +88,12 @@ public sealed class PlaybackOptions
     /// <summary>On shutdown, how long work in flight may go on before it is handed back to other instances.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:25")]
     public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MaxEventAge >= Ttl)
+        {
+            yield return new ValidationResult("MaxEventAge must be shorter than Ttl (a playback idle for Ttl is removed).", [nameof(MaxEventAge)]);
+        }
+    }
 }

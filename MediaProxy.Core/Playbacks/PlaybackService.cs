@@ -13,27 +13,28 @@ namespace MediaProxy.Core.Playbacks;
 public sealed partial class PlaybackService(
     IPlaybackStore store,
     IPlaybackCoordination coordination,
-    MediaCollectionClient upstream,
+    EventDelivery delivery,
+    UpstreamGate gate,
     PlaybackScheduler work,
     ReplayGovernor replay,
     PlaybackMetrics metrics,
     IOptions<PlaybackOptions> options,
     TimeProvider timeProvider,
-    ILogger<PlaybackService> logger) : IDisposable
+    ILogger<PlaybackService> logger)
 {
-    private readonly SemaphoreSlim _directForwards = new(options.Value.MaxConcurrentDirectForwards);
-
     public async Task<AcceptResult> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, CancellationToken cancellationToken)
     {
         using var activity = PlaybackTracing.StartAccept(playbackKey, events.Count);
-        // A post with a sessionStart may create work (the sessions call). It is put in the pending index first,
-        // sent together with the accept (one round trip), so no crash between the two can hide the work; a
-        // spurious entry for a repeated sessionStart is cleared by whoever looks at it.
-        var marked = events.Any(e => e.IsSessionStart)
+        // While the upstream is down nothing is forwarded: a live playback's events are queued, for the replay.
+        var upstreamDown = !gate.Health.IsAvailable;
+        // A post with a sessionStart may create work (the sessions call), and so does one queued while the upstream
+        // is down. It is put in the pending index first, sent together with the accept (one round trip), so no crash
+        // between the two can hide the work; a spurious entry is cleared by whoever looks at it.
+        var marked = upstreamDown || events.Any(e => e.IsSessionStart)
             ? coordination.MarkPendingAsync(playbackKey, timeProvider.GetUtcNow(), cancellationToken)
             : null;
         var timing = replay.PostStarted();
-        var decision = await store.AcceptAsync(playbackKey, events, idempotencyKey, cancellationToken);
+        var decision = await store.AcceptAsync(playbackKey, events, idempotencyKey, upstreamDown, cancellationToken);
         // The accept itself, not a direct forward's upstream call: how much a replay slows posts down.
         replay.PostAccepted(timing);
         if (marked is not null)
@@ -92,6 +93,7 @@ public sealed partial class PlaybackService(
         var result = await store.RetryAsync(playbackKey, cancellationToken);
         if (result is (true, _))
         {
+            await coordination.ClearFailedAsync(playbackKey, cancellationToken);
             LogRetried(logger, PlaybackKey.ForLog(playbackKey));
             work.Schedule(playbackKey);
         }
@@ -106,29 +108,11 @@ public sealed partial class PlaybackService(
         store.GetDeadLettersAsync(playbackKey, cancellationToken);
 
     /// <summary>
-    /// Live with an empty queue: send the events now, in order. Whatever is not acknowledged within the deadline
-    /// goes to the tail of the queue (so the 202 still means durable) and the replayer takes over.
+    /// Live with an empty queue: send the events now, in order, through the same delivery as the replay. Whatever is
+    /// not acknowledged within the deadline, or finds the upstream down or no call slot free, goes to the tail of the
+    /// queue (so the 202 still means durable) and the replay takes over.
     /// </summary>
     private async Task<PlaybackState> ForwardDirectlyAsync(string playbackKey, string sessionId, PlaybackEvent[] events, CancellationToken cancellationToken)
-    {
-        if (!_directForwards.Wait(0, CancellationToken.None))
-        {
-            return await RequeueAsync(playbackKey, events, "Too many direct forwards in flight; queued for replay.");
-        }
-
-        try
-        {
-            return await ForwardWithinDeadlineAsync(playbackKey, sessionId, events, cancellationToken);
-        }
-        finally
-        {
-            _directForwards.Release();
-        }
-    }
-
-    public void Dispose() => _directForwards.Dispose();
-
-    private async Task<PlaybackState> ForwardWithinDeadlineAsync(string playbackKey, string sessionId, PlaybackEvent[] events, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(options.Value.DirectForwardTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
@@ -140,7 +124,8 @@ public sealed partial class PlaybackService(
             UpstreamResult result;
             try
             {
-                result = await upstream.SendEventAsync(sessionId, events[sent].Json, linked.Token);
+                result = await delivery.SendAsync(new QueuedDelivery(playbackKey, sessionId, events[sent].EventType, events[sent].Json, acceptedAt),
+                    DeliveryPath.Direct, waitForSlot: false, linked.Token);
             }
             catch (OperationCanceledException)
             {
@@ -151,7 +136,7 @@ public sealed partial class PlaybackService(
             if (result.Outcome == UpstreamOutcome.Rejected)
             {
                 // A 400 is final (the contract: never resend that body): dead-lettered now, the rest goes on.
-                await DeadLetterAsync(playbackKey, events[sent], result);
+                await store.DeadLetterAsync(playbackKey, DeadLetterRecord.Create(events[sent].Json, result, timeProvider.GetUtcNow()), CancellationToken.None);
                 continue;
             }
 
@@ -162,7 +147,6 @@ public sealed partial class PlaybackService(
             }
 
             endForwarded |= events[sent].IsEnd;
-            metrics.Forwarded(events[sent].EventType, 1, DeliveryPath.Direct, acceptedAt);
         }
 
         // The store counted these events as forwarded when it decided to forward them; a refused one was taken back
@@ -175,13 +159,6 @@ public sealed partial class PlaybackService(
         }
 
         return sent < events.Length ? await RequeueAsync(playbackKey, events[sent..], error!) : state;
-    }
-
-    private async Task DeadLetterAsync(string playbackKey, PlaybackEvent refused, UpstreamResult result)
-    {
-        LogDirectEventRefused(logger, PlaybackKey.ForLog(playbackKey), result.Detail);
-        await store.DeadLetterAsync(playbackKey, DeadLetterRecord.Create(refused.Json, result, timeProvider.GetUtcNow()), CancellationToken.None);
-        metrics.DeadLettered("rejected", refused.EventType);
     }
 
     /// <summary>Events not forwarded go to the tail of the queue (so the 202 still means durable); the replayer takes over.</summary>
@@ -206,10 +183,7 @@ public sealed partial class PlaybackService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: failed playback put back to work on request")]
     private static partial void LogRetried(ILogger logger, string playbackKey);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: upstream refused a directly forwarded event ({Reason}); moved to dead letters")]
-    private static partial void LogDirectEventRefused(ILogger logger, string playbackKey, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: direct forward failed ({Reason}); {Count} event(s) queued for replay")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: direct forward stopped ({Reason}); {Count} event(s) queued for replay")]
     private static partial void LogDirectForwardFailed(ILogger logger, string playbackKey, int count, string reason);
 }
 

@@ -11,7 +11,30 @@ public sealed record PlaybackSnapshot(
     long Queued,
     long Forwarded,
     long DeadLettered,
-    string? LastError);
+    string? LastError)
+{
+    /// <summary>When its sessionStart was accepted (null for playbacks stored before this was kept).</summary>
+    public DateTimeOffset? StartAcceptedAt { get; init; }
+
+    /// <summary>Failed upstream calls in a row: the backoff's exponent, reset by the next success.</summary>
+    public int Failures { get; init; }
+
+    /// <summary>Its last sessions call timed out (it may have created a session): the next one waits longer.</summary>
+    public bool SessionCallTimedOut { get; init; }
+}
+
+/// <summary>What an upstream error means for the playback, as recorded by the store.</summary>
+public enum PlaybackError
+{
+    /// <summary>A call failed and will be tried again.</summary>
+    Retry,
+
+    /// <summary>The sessions call timed out: it will be tried again, waiting longer.</summary>
+    SessionsCallTimedOut,
+
+    /// <summary>Refused for good (the upstream's 400 for the sessionStart, or too old): the playback is <c>failed</c>.</summary>
+    Failed,
+}
 
 /// <summary>The answer of the atomic append-or-forward decision.</summary>
 /// <param name="Outcome">What the caller must do with the non-sessionStart events of the post.</param>
@@ -23,9 +46,6 @@ public sealed record AcceptDecision(AcceptOutcome Outcome, PlaybackState State, 
 
 /// <summary>The queue's head was popped: the state now and, while still replaying, the next head (null otherwise).</summary>
 public sealed record HeadCompletion(PlaybackState State, QueuedEvent? Next);
-
-/// <summary>A failed delivery of the queue's head was counted; at the give-up point the head was dead-lettered.</summary>
-public sealed record HeadFailure(bool DeadLettered, PlaybackState State);
 
 public enum AcceptOutcome
 {

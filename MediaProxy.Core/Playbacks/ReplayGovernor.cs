@@ -1,3 +1,4 @@
+using MediaProxy.Core.Upstream;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 
@@ -65,11 +66,11 @@ public sealed partial class ReplayGovernor : IDisposable
     private long _lastRaise;
     private long _lastProbe;
 
-    public ReplayGovernor(IOptions<PlaybackOptions> options, TimeProvider timeProvider, IMeterFactory meterFactory)
+    public ReplayGovernor(IOptions<PlaybackOptions> options, IOptions<UpstreamOptions> upstream, TimeProvider timeProvider, IMeterFactory meterFactory)
     {
         var o = options.Value;
         (_time, _enabled, _threshold) = (timeProvider, o.ReplayYieldsToPosts, o.ReplayYieldThreshold);
-        _max = _limit = o.MaxConcurrentPlaybacks + o.MaxConcurrentSessionCalls;
+        _max = _limit = upstream.Value.MaxConcurrentEventSends;
         _lastPost = timeProvider.GetTimestamp();
         meterFactory.Create(PlaybackMetrics.MeterName).CreateObservableGauge("mediaproxy.replay.send_limit", () => Limit, "{request}",
             "Replay sends allowed in flight at once: lowered while replaying slows the posts down.");

@@ -2,8 +2,8 @@ namespace MediaProxy.Core.Queue;
 
 /// <summary>
 /// Who works a playback, across every proxy instance sharing one store: a lease per playback (one owner at a
-/// time) and an index of playbacks with pending work, so work left by a dead instance is found without scanning
-/// the keyspace.
+/// time), an index of playbacks with pending work (so work left by a dead instance, or parked during an outage, is
+/// found without scanning the keyspace) and an index of failed playbacks (so an operator can list and retry them).
 /// </summary>
 public interface IPlaybackCoordination
 {
@@ -18,9 +18,15 @@ public interface IPlaybackCoordination
 
     /// <summary>
     /// Records that the playback has work due at <paramref name="dueAt"/> (for anyone who finds it by then) and
-    /// returns the index score written, to hand to <see cref="ClearPendingAsync"/>.
+    /// returns the index score written, to hand to <see cref="DeferPendingAsync"/> or <see cref="ClearPendingAsync"/>.
     /// </summary>
     Task<long> MarkPendingAsync(string playbackKey, DateTimeOffset dueAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves the playback's due time to <paramref name="dueAt"/>, only if its score is still <paramref name="score"/>:
+    /// a mark made meanwhile (new work, due now) is never pushed back. Returns the new score, or null when it changed.
+    /// </summary>
+    Task<long?> DeferPendingAsync(string playbackKey, long score, DateTimeOffset dueAt, CancellationToken cancellationToken);
 
     /// <summary>
     /// Removes the playback from the index, only if its score is still <paramref name="score"/>: a mark made
@@ -28,6 +34,21 @@ public interface IPlaybackCoordination
     /// </summary>
     Task ClearPendingAsync(string playbackKey, long score, CancellationToken cancellationToken);
 
-    /// <summary>Up to <paramref name="max"/> playbacks whose work is due at <paramref name="now"/>.</summary>
+    /// <summary>Up to <paramref name="max"/> playbacks whose work is due at <paramref name="now"/>, the longest due first.</summary>
     Task<IReadOnlyList<string>> DuePendingAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
+
+    /// <summary>How many playbacks have pending work (due or not), over the whole index.</summary>
+    Task<long> CountPendingAsync(CancellationToken cancellationToken);
+
+    /// <summary>Lists the playback among the failed ones (before it is marked failed).</summary>
+    Task MarkFailedAsync(string playbackKey, CancellationToken cancellationToken);
+
+    /// <summary>Takes the playback off the failed list (it was retried, or is not failed).</summary>
+    Task ClearFailedAsync(string playbackKey, CancellationToken cancellationToken);
+
+    /// <summary>A page of listed playbacks: pending (<paramref name="failed"/> false) or failed, from a cursor.</summary>
+    Task<PlaybackPage> ListAsync(bool failed, string? cursor, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>A page of playback keys and the cursor of the next page (null after the last).</summary>
+public sealed record PlaybackPage(IReadOnlyList<string> Keys, string? NextCursor);

@@ -16,8 +16,10 @@ public interface IPlaybackStore
     /// counts them as forwarded from then on: <see cref="RequeueAsync"/> and <see cref="DeadLetterAsync"/> take back
     /// what was not delivered, so a directly forwarded post costs one store call, not two).
     /// With an <paramref name="idempotencyKey"/> already seen for this playback, nothing is done (Duplicate).
+    /// With <paramref name="queueWhenLive"/> (the upstream is down) nothing is forwarded: a live playback's events
+    /// are queued and it goes back to replaying.
     /// </summary>
-    Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, CancellationToken cancellationToken);
+    Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, bool queueWhenLive, CancellationToken cancellationToken);
 
     /// <summary>
     /// A post that <see cref="AcceptAsync"/> told the caller to forward has been answered: a repeat of its
@@ -45,12 +47,6 @@ public interface IPlaybackStore
     /// </summary>
     Task<HeadCompletion?> CompleteHeadAsync(string playbackKey, string expectedHead, bool isEnd, string? deadLetter, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// A retryable delivery of the head failed once more: counts it, and at <paramref name="maxAttempts"/> moves it
-    /// to the dead letters with <paramref name="deadLetter"/>. Null when the head is no longer the expected event.
-    /// </summary>
-    Task<HeadFailure?> HeadFailedAsync(string playbackKey, string expectedHead, int maxAttempts, string reason, string deadLetter, CancellationToken cancellationToken);
-
     /// <summary>A <c>failed</c> playback goes back to work; null when it is unknown, otherwise whether it was failed.</summary>
     Task<(bool Retried, PlaybackState State)?> RetryAsync(string playbackKey, CancellationToken cancellationToken);
 
@@ -72,8 +68,11 @@ public interface IPlaybackStore
     /// <summary>The upstream forgot the session (404/410): back to starting, the next session with <c>media.resume</c>.</summary>
     Task SessionLostAsync(string playbackKey, string reason, CancellationToken cancellationToken);
 
-    /// <summary>Records the last error; with <paramref name="fail"/> the playback becomes <c>failed</c>.</summary>
-    Task RecordErrorAsync(string playbackKey, string reason, bool fail, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records the last error, and what it means (<see cref="PlaybackError"/>); returns the playback's failures in a
+    /// row (reset by its next success: a session created, an event delivered), 0 when the playback is unknown.
+    /// </summary>
+    Task<int> RecordErrorAsync(string playbackKey, string reason, PlaybackError kind, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<string>> GetDeadLettersAsync(string playbackKey, CancellationToken cancellationToken);
 }

@@ -8,6 +8,7 @@ namespace MediaProxy.Core.Queue;
 /// <code>
 /// mp:{key}:meta  hash   state        awaitingSessionStart | starting | replaying | live | ended | failed
 ///                       start        the first sessionStart event (JSON), sent as the sessions call body
+///                       startAt      when it was accepted (epoch ms): the age limit of the sessions call
 ///                       sid          the upstream session id, once the sessions call answered 201
 ///                       resume       "1" while a lost session (404/410) is being re-created with media.resume
 ///                       endAccepted  "1" once a sessionComplete/sessionEnd was accepted: later posts get 409
@@ -15,6 +16,8 @@ namespace MediaProxy.Core.Queue;
 ///                                    Accept that decided it, and Requeue/DeadLetter take back what failed
 ///                       dead         events moved to the dead letters
 ///                       lastError    the last upstream failure, for the status endpoint
+///                       failures     failed upstream calls in a row (the backoff's exponent); gone on success
+///                       timedOut     "1" when its last sessions call timed out (the next one waits longer)
 /// mp:{key}:q     list   events not yet acknowledged upstream, oldest first (RPUSH to append, LPOP after 204),
 ///                       each "acceptedAtMs|json" (see QueuedEvent)
 /// mp:{key}:dead  list   dead-letter records (JSON: event, status, body, time) of events the upstream refused
@@ -22,7 +25,10 @@ namespace MediaProxy.Core.Queue;
 /// mp:{key}:idem:{hash}  string  the answer to a post with that Idempotency-Key (10 minutes); for a post forwarded
 ///                       directly, written once it was delivered (or queued), not by the Accept that decided it
 /// mp:{pending-NN}:idx   zset  playbacks with pending work, score = when it is due (epoch ms); NN = 00..15, a
-///                       hash of the playback key, so the index spreads over a cluster without KEYS or SCAN
+///                       hash of the playback key, so the index spreads over a cluster without KEYS or SCAN. Parked
+///                       playbacks (upstream down) are here too, due since they were parked: oldest resume first
+/// mp:{failed-NN}:idx    zset  playbacks failed for good (the upstream refused their sessionStart, or too old),
+///                       score = when; listed and retried by the admin API
 /// </code>
 /// Every script refreshes the TTL of the keys it touches (<see cref="Playbacks.PlaybackOptions.Ttl"/>), so a
 /// playback disappears a TTL after its last activity.
@@ -43,4 +49,6 @@ public static class RedisKeys
     public const int PendingShards = 16;
 
     public static RedisKey PendingIndex(int shard) => $"mp:{{pending-{shard:D2}}}:idx";
+
+    public static RedisKey FailedIndex(int shard) => $"mp:{{failed-{shard:D2}}}:idx";
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MediaProxy.Core.Playbacks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -6,32 +7,13 @@ namespace MediaProxy.Core.Queue;
 
 /// <summary>
 /// <see cref="IPlaybackCoordination"/> on Redis. The lease is <c>mp:{key}:lease</c> (<c>SET NX PX</c> with the
-/// owner's token; renew and release compare the token in Lua). The pending index is sharded over
-/// <see cref="RedisKeys.PendingShards"/> sorted sets, each its own hash tag, so it spreads over a cluster and every
-/// command touches one slot; scores are due times in epoch ms.
+/// owner's token; renew and release compare the token in Lua). The pending and failed indexes are sharded over
+/// <see cref="RedisKeys.PendingShards"/> sorted sets each, every one its own hash tag, so they spread over a cluster
+/// and every command touches one slot; pending scores are due times in epoch ms.
 /// </summary>
-public sealed class RedisPlaybackCoordination(IConnectionMultiplexer redis, IOptions<PlaybackOptions> options) : IPlaybackCoordination
+public sealed class RedisPlaybackCoordination(IConnectionMultiplexer redis, IOptions<PlaybackOptions> options, TimeProvider timeProvider) : IPlaybackCoordination
 {
-    private const string Renew = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then
-          return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-        end
-        return 0
-        """;
-
-    private const string Release = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-        return 0
-        """;
-
-    private const string ClearIfUnchanged = """
-        if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1])) == tonumber(ARGV[2]) then
-          return redis.call('ZREM', KEYS[1], ARGV[1])
-        end
-        return 0
-        """;
-
-    private readonly long _indexTtlSeconds = (long)Math.Ceiling(options.Value.Ttl.TotalSeconds);
+    private readonly TimeSpan _indexTtl = options.Value.Ttl;
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -44,14 +26,14 @@ public sealed class RedisPlaybackCoordination(IConnectionMultiplexer redis, IOpt
     public async Task<bool> RenewLeaseAsync(string playbackKey, string owner, TimeSpan ttl, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var renewed = await Db.ScriptEvaluateAsync(Renew, [RedisKeys.Lease(playbackKey)], [owner, (long)ttl.TotalMilliseconds]);
+        var renewed = await Db.ScriptEvaluateAsync(CoordinationScripts.Renew, [RedisKeys.Lease(playbackKey)], [owner, (long)ttl.TotalMilliseconds]);
         return (long)renewed == 1;
     }
 
     public Task ReleaseLeaseAsync(string playbackKey, string owner, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Db.ScriptEvaluateAsync(Release, [RedisKeys.Lease(playbackKey)], [owner]);
+        return Db.ScriptEvaluateAsync(CoordinationScripts.Release, [RedisKeys.Lease(playbackKey)], [owner]);
     }
 
     public async Task<long> MarkPendingAsync(string playbackKey, DateTimeOffset dueAt, CancellationToken cancellationToken)
@@ -61,29 +43,77 @@ public sealed class RedisPlaybackCoordination(IConnectionMultiplexer redis, IOpt
         var index = RedisKeys.PendingIndex(Shard(playbackKey));
         var batch = Db.CreateBatch();
         var add = batch.SortedSetAddAsync(index, playbackKey, score);
-        var expire = batch.KeyExpireAsync(index, TimeSpan.FromSeconds(_indexTtlSeconds));
+        var expire = batch.KeyExpireAsync(index, _indexTtl);
         batch.Execute();
         await Task.WhenAll(add, expire);
         return score;
     }
 
+    public async Task<long?> DeferPendingAsync(string playbackKey, long score, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var next = dueAt.ToUnixTimeMilliseconds();
+        var moved = (long)await Db.ScriptEvaluateAsync(CoordinationScripts.DeferIfUnchanged, [RedisKeys.PendingIndex(Shard(playbackKey))], [playbackKey, score, next]);
+        return moved == 1 ? next : null;
+    }
+
     public Task ClearPendingAsync(string playbackKey, long score, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Db.ScriptEvaluateAsync(ClearIfUnchanged, [RedisKeys.PendingIndex(Shard(playbackKey))], [playbackKey, score]);
+        return Db.ScriptEvaluateAsync(CoordinationScripts.ClearIfUnchanged, [RedisKeys.PendingIndex(Shard(playbackKey))], [playbackKey, score]);
     }
 
     public async Task<IReadOnlyList<string>> DuePendingAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var due = now.ToUnixTimeMilliseconds();
-        var perShard = Math.Max(1, max / RedisKeys.PendingShards);
         var shards = await Task.WhenAll(Enumerable.Range(0, RedisKeys.PendingShards).Select(shard =>
-            Db.SortedSetRangeByScoreAsync(RedisKeys.PendingIndex(shard), double.NegativeInfinity, due, take: perShard)));
-        return [.. shards.SelectMany(keys => keys).Select(k => (string)k!)];
+            Db.SortedSetRangeByScoreWithScoresAsync(RedisKeys.PendingIndex(shard), double.NegativeInfinity, due, take: max)));
+        return [.. shards.SelectMany(entries => entries).OrderBy(e => e.Score).Take(max).Select(e => (string)e.Element!)];
     }
 
-    /// <summary>A stable shard of the pending index for a playback key.</summary>
+    public async Task<long> CountPendingAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var counts = await Task.WhenAll(Enumerable.Range(0, RedisKeys.PendingShards).Select(shard => Db.SortedSetLengthAsync(RedisKeys.PendingIndex(shard))));
+        return counts.Sum();
+    }
+
+    public async Task MarkFailedAsync(string playbackKey, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var index = RedisKeys.FailedIndex(Shard(playbackKey));
+        var batch = Db.CreateBatch();
+        var add = batch.SortedSetAddAsync(index, playbackKey, timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        var expire = batch.KeyExpireAsync(index, _indexTtl);
+        batch.Execute();
+        await Task.WhenAll(add, expire);
+    }
+
+    public Task ClearFailedAsync(string playbackKey, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Db.SortedSetRemoveAsync(RedisKeys.FailedIndex(Shard(playbackKey)), playbackKey);
+    }
+
+    public async Task<PlaybackPage> ListAsync(bool failed, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        var (shard, offset) = ParseCursor(cursor);
+        var keys = new List<string>(limit);
+        while (shard < RedisKeys.PendingShards && keys.Count < limit)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var index = failed ? RedisKeys.FailedIndex(shard) : RedisKeys.PendingIndex(shard);
+            var wanted = limit - keys.Count;
+            var page = await Db.SortedSetRangeByRankAsync(index, offset, offset + wanted - 1);
+            keys.AddRange(page.Select(k => (string)k!));
+            (shard, offset) = page.Length < wanted ? (shard + 1, 0) : (shard, offset + page.Length);
+        }
+
+        return new PlaybackPage(keys, shard < RedisKeys.PendingShards ? string.Create(CultureInfo.InvariantCulture, $"{shard}.{offset}") : null);
+    }
+
+    /// <summary>A stable shard of the indexes for a playback key.</summary>
     internal static int Shard(string playbackKey)
     {
         // FNV-1a: stable across processes and versions (string.GetHashCode is randomised per process).
@@ -94,5 +124,15 @@ public sealed class RedisPlaybackCoordination(IConnectionMultiplexer redis, IOpt
         }
 
         return (int)(hash % RedisKeys.PendingShards);
+    }
+
+    private static (int Shard, long Offset) ParseCursor(string? cursor)
+    {
+        var parts = cursor?.Split('.');
+        return parts is [var shard, var offset]
+            && int.TryParse(shard, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s is >= 0 and < RedisKeys.PendingShards
+            && long.TryParse(offset, NumberStyles.None, CultureInfo.InvariantCulture, out var o)
+            ? (s, o)
+            : (0, 0);
     }
 }

@@ -16,16 +16,18 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, bool queueWhenLive, CancellationToken cancellationToken)
     {
-        const int Fixed = 5;
+        const int Fixed = 7;
+        var now = timeProvider.GetUtcNow();
         var args = new RedisValue[Fixed + (events.Count * 2)];
         args[0] = _ttlSeconds;
         args[1] = idempotencyKey is null ? 0 : _idempotencyMs;
         args[2] = options.Value.MaxQueuedEvents;
         args[3] = options.Value.MaxHeldEvents;
         args[4] = capacity.RefuseNewPlaybacks ? "1" : "0";
-        var now = timeProvider.GetUtcNow();
+        args[5] = now.ToUnixTimeMilliseconds();
+        args[6] = queueWhenLive ? "1" : "0";
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
@@ -64,19 +66,6 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
             TimeSpan.FromMilliseconds(_idempotencyMs), flags: CommandFlags.FireAndForget);
     }
 
-    public async Task<HeadFailure?> HeadFailedAsync(string playbackKey, string expectedHead, int maxAttempts, string reason, string deadLetter, CancellationToken cancellationToken)
-    {
-        RedisKey[] keys = [RedisKeys.Meta(playbackKey), RedisKeys.Queue(playbackKey), RedisKeys.DeadLetters(playbackKey)];
-        var result = await EvalAsync(RedisScripts.HeadFailed, keys, [_ttlSeconds, expectedHead, maxAttempts, reason, deadLetter], cancellationToken);
-        if (result.IsNull)
-        {
-            return null;
-        }
-
-        var values = (RedisResult[])result!;
-        return new HeadFailure((int)values[0] == 1, PlaybackStates.Parse((string?)values[1]));
-    }
-
     public async Task<(bool Retried, PlaybackState State)?> RetryAsync(string playbackKey, CancellationToken cancellationToken)
     {
         var values = (RedisResult[])(await EvalAsync(RedisScripts.Retry, Keys(playbackKey), [_ttlSeconds], cancellationToken))!;
@@ -107,7 +96,12 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
             (long)result[1],
             long.TryParse(meta.GetValueOrDefault("forwarded"), out var forwarded) ? forwarded : 0,
             long.TryParse(meta.GetValueOrDefault("dead"), out var dead) ? dead : 0,
-            meta.GetValueOrDefault("lastError"));
+            meta.GetValueOrDefault("lastError"))
+        {
+            StartAcceptedAt = long.TryParse(meta.GetValueOrDefault("startAt"), out var startAt) ? DateTimeOffset.FromUnixTimeMilliseconds(startAt) : null,
+            Failures = int.TryParse(meta.GetValueOrDefault("failures"), out var failures) ? failures : 0,
+            SessionCallTimedOut = meta.GetValueOrDefault("timedOut") == "1",
+        };
     }
 
     public async Task<PlaybackState> SessionCreatedAsync(string playbackKey, string sessionId, CancellationToken cancellationToken) =>
@@ -158,8 +152,13 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
     public Task SessionLostAsync(string playbackKey, string reason, CancellationToken cancellationToken) =>
         EvalAsync(RedisScripts.SessionLost, Keys(playbackKey), [_ttlSeconds, reason], cancellationToken);
 
-    public Task RecordErrorAsync(string playbackKey, string reason, bool fail, CancellationToken cancellationToken) =>
-        EvalAsync(RedisScripts.RecordError, Keys(playbackKey), [_ttlSeconds, reason, fail ? "1" : "0"], cancellationToken);
+    public async Task<int> RecordErrorAsync(string playbackKey, string reason, PlaybackError kind, CancellationToken cancellationToken) =>
+        (int)await EvalAsync(RedisScripts.RecordError, Keys(playbackKey), [_ttlSeconds, reason, kind switch
+        {
+            PlaybackError.Failed => "fail",
+            PlaybackError.SessionsCallTimedOut => "timeout",
+            _ => "retry",
+        }], cancellationToken);
 
     public async Task<IReadOnlyList<string>> GetDeadLettersAsync(string playbackKey, CancellationToken cancellationToken)
     {

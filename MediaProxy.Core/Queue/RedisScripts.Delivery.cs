@@ -1,8 +1,8 @@
 namespace MediaProxy.Core.Queue;
 
 /// <summary>
-/// The scripts of the delivery side: the session id arriving, each replayed event's outcome (pop, dead-letter,
-/// count a failure), direct forwards and their requeue, a lost session, errors and retries.
+/// The scripts of the delivery side: the session id arriving, each replayed event's outcome (pop or dead-letter),
+/// direct forwards and their requeue, a lost session, errors and retries.
 /// </summary>
 internal static partial class RedisScripts
 {
@@ -13,7 +13,7 @@ internal static partial class RedisScripts
         if state ~= 'starting' then return state or '' end
         if redis.call('LLEN', queue) == 0 then state = 'live' else state = 'replaying' end
         redis.call('HSET', meta, 'sid', ARGV[2], 'state', state)
-        redis.call('HDEL', meta, 'resume', 'lastError')
+        redis.call('HDEL', meta, 'resume', 'lastError', 'failures', 'timedOut')
         
         """ + Touch + """
 
@@ -29,8 +29,8 @@ internal static partial class RedisScripts
         local meta, queue, dead = KEYS[1], KEYS[2], KEYS[3]
         if redis.call('LINDEX', queue, 0) ~= ARGV[2] then return false end
         redis.call('LPOP', queue)
-        local m = redis.call('HMGET', meta, 'state', 'headAttempts')
-        if m[2] then redis.call('HDEL', meta, 'headAttempts') end
+        local m = redis.call('HMGET', meta, 'state', 'failures')
+        if m[2] then redis.call('HDEL', meta, 'failures') end
         local stored = m[1] or 'replaying'
         local state = stored
         if ARGV[4] == '' then
@@ -111,43 +111,22 @@ internal static partial class RedisScripts
         return 'starting'
         """;
 
-    /// <summary>KEYS: meta, queue. ARGV: ttl, error, fail ('1'/'0'). Never resurrects an expired playback.</summary>
+    /// <summary>
+    /// KEYS: meta, queue. ARGV: ttl, error, kind: 'fail' (the playback is failed for good), 'retry' (a call failed
+    /// and will be tried again) or 'timeout' (a sessions call timed out: its retry waits longer). Returns the
+    /// playback's failures in a row (reset by its next success), 0 for an unknown playback, which is never resurrected.
+    /// </summary>
     public static readonly ShaScript RecordError = """
         local meta = KEYS[1]
         if redis.call('EXISTS', meta) == 0 then return 0 end
         redis.call('HSET', meta, 'lastError', ARGV[2])
-        if ARGV[3] == '1' then redis.call('HSET', meta, 'state', 'failed') end
+        if ARGV[3] == 'fail' then redis.call('HSET', meta, 'state', 'failed') end
+        if ARGV[3] == 'timeout' then redis.call('HSET', meta, 'timedOut', '1') end
+        local failures = redis.call('HINCRBY', meta, 'failures', 1)
         
         """ + Touch + """
 
-        return 1
-        """;
-
-    /// <summary>
-    /// KEYS: meta, queue, dead. ARGV: ttl, expected head, max attempts, reason, dead-letter record.
-    /// Counts a failed delivery of the head; at the give-up point moves it to the dead letters.
-    /// Returns {dead-lettered (0/1), state}, or nil when the head is no longer the expected event.
-    /// </summary>
-    public static readonly ShaScript HeadFailed = """
-        local meta, queue, dead = KEYS[1], KEYS[2], KEYS[3]
-        if redis.call('LINDEX', queue, 0) ~= ARGV[2] then return false end
-        local attempts = redis.call('HINCRBY', meta, 'headAttempts', 1)
-        redis.call('HSET', meta, 'lastError', ARGV[4])
-        local state = redis.call('HGET', meta, 'state') or 'replaying'
-        local deadLettered = 0
-        if attempts >= tonumber(ARGV[3]) then
-          redis.call('LPOP', queue)
-          redis.call('HDEL', meta, 'headAttempts')
-          redis.call('RPUSH', dead, ARGV[5])
-          redis.call('HINCRBY', meta, 'dead', 1)
-          deadLettered = 1
-          if state == 'replaying' and redis.call('LLEN', queue) == 0 then state = 'live' end
-          redis.call('HSET', meta, 'state', state)
-        end
-        
-        """ + Touch + """
-
-        return {deadLettered, state}
+        return failures
         """;
 
     /// <summary>
@@ -166,7 +145,7 @@ internal static partial class RedisScripts
           state = 'replaying'
         end
         redis.call('HSET', meta, 'state', state)
-        redis.call('HDEL', meta, 'lastError', 'headAttempts')
+        redis.call('HDEL', meta, 'lastError', 'failures')
         
         """ + Touch + """
 

@@ -14,13 +14,14 @@ internal static partial class RedisScripts
     /// <summary>
     /// KEYS: meta, queue, idempotency record, dead letters (their TTL follows the playback's).
     /// ARGV: ttl, idempotency TTL in ms (0: no Idempotency-Key), queue cap, cap before any sessionStart, refuse new
-    /// playbacks ('1' when the store is nearly full), then (kind, json) pairs with kind 's' sessionStart, 'e' end,
-    /// 'n' other. Returns {outcome, state, startNeeded, sid, previously accepted}; outcome is stored | forward |
-    /// ended | duplicate | full | busy; a forward is counted in 'forwarded' at once (see Requeue, DeadLetter). The
-    /// forward-or-enqueue decision is taken here, atomically with the replayer's pops, so a
-    /// new event never overtakes a queued one. A repeated Idempotency-Key is answered from its record before
-    /// anything else (even after the post that ended the playback). Nothing is written before the cap check, so
-    /// a refused post leaves no trace.
+    /// playbacks ('1' when the store is nearly full), now (epoch ms), queue even when live ('1' while the upstream is
+    /// down: nothing is forwarded, the replay sends it once it is back), then (kind, json) pairs with kind 's'
+    /// sessionStart, 'e' end, 'n' other. Returns {outcome, state, startNeeded, sid, previously accepted}; outcome is
+    /// stored | forward | ended | duplicate | full | busy; a forward is counted in 'forwarded' at once (see Requeue,
+    /// DeadLetter). The forward-or-enqueue decision is taken here, atomically with the replayer's pops, so a new
+    /// event never overtakes a queued one. A repeated Idempotency-Key is answered from its record before anything
+    /// else (even after the post that ended the playback). Nothing is written before the cap check, so a refused
+    /// post leaves no trace.
     /// </summary>
     public static readonly ShaScript Accept = """
         local meta, queue, idem, dead = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
@@ -44,7 +45,7 @@ internal static partial class RedisScripts
         local start = nil
         local bodies = {}
         local ending = false
-        for i = 6, #ARGV, 2 do
+        for i = 8, #ARGV, 2 do
           local kind, body = ARGV[i], ARGV[i + 1]
           if kind == 's' then
             if not hasStart and not start then start = body end
@@ -54,7 +55,7 @@ internal static partial class RedisScripts
           end
         end
         local queued = redis.call('LLEN', queue)
-        local forward = #bodies > 0 and state == 'live' and queued == 0
+        local forward = #bodies > 0 and state == 'live' and queued == 0 and ARGV[7] ~= '1'
         if #bodies > 0 and not forward then
           local cap = tonumber(ARGV[3])
           if not hasStart and not start then cap = tonumber(ARGV[4]) end
@@ -62,7 +63,7 @@ internal static partial class RedisScripts
         end
         local startNeeded = 0
         if start then
-          redis.call('HSET', meta, 'start', start)
+          redis.call('HSET', meta, 'start', start, 'startAt', ARGV[6])
           startNeeded = 1
           if state == 'awaitingSessionStart' then state = 'starting' end
         end
@@ -75,11 +76,13 @@ internal static partial class RedisScripts
           redis.call('HINCRBY', meta, 'forwarded', #bodies)
         elseif #bodies > 0 then
           redis.call('RPUSH', queue, unpack(bodies))
+          -- A live playback told to queue (upstream down) has a replay to do now.
+          if state == 'live' then state = 'replaying' end
         end
         if state ~= stored then redis.call('HSET', meta, 'state', state) end
         -- A forwarded post is remembered once delivered (RememberPostAsync), not here: after a crash mid-forward,
         -- its retry must deliver the events rather than be answered for events that never left.
-        if idemTtl > 0 and not forward then redis.call('SET', idem, (#ARGV - 5) / 2, 'PX', idemTtl) end
+        if idemTtl > 0 and not forward then redis.call('SET', idem, (#ARGV - 7) / 2, 'PX', idemTtl) end
         redis.call('EXPIRE', meta, ARGV[1])
         redis.call('EXPIRE', queue, ARGV[1])
         redis.call('EXPIRE', dead, ARGV[1])

@@ -3,14 +3,17 @@ using Refit;
 namespace MediaProxy.Core.Upstream;
 
 // Refit generates these clients at build time (AddRefitGeneratedClient: no reflection).
-// Two interfaces, two HttpClients, two resilience pipelines: the sessions call is not idempotent upstream (a
-// blind retry can create a second session), event posts are; each gets the retry policy that is safe for it.
+// Two interfaces, two HttpClients, two pipelines: the sessions call is not idempotent upstream and its attempt
+// timeout changes with the upstream's latency (see SessionsCallTimeout), event posts are idempotent enough.
 
 /// <summary>Start a session: 201 with the session id in <c>Location</c>.</summary>
 public interface IMediaSessionsApi
 {
+    /// <summary>The request option carrying this attempt's timeout to the resilience pipeline.</summary>
+    public const string AttemptTimeoutOption = "mediaproxy.attemptTimeout";
+
     [Post("/api/v1/sessions")]
-    Task<IApiResponse> StartSessionAsync([Body] HttpContent body, CancellationToken cancellationToken);
+    Task<IApiResponse> StartSessionAsync([Body] HttpContent body, [Property(AttemptTimeoutOption)] TimeSpan attemptTimeout, CancellationToken cancellationToken);
 }
 
 /// <summary>Send one event of a session: 204.</summary>

@@ -1,24 +1,32 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.Timeout;
 using Refit;
 
 namespace MediaProxy.Core.Upstream;
 
 /// <summary>
-/// The two Media Collection calls, answered as <see cref="UpstreamResult"/>s. Retries, timeouts and the circuit
-/// breaker are in the HttpClient pipelines (<see cref="UpstreamServiceCollectionExtensions"/>); this class only
-/// reads the final answer. Cancellation of the caller's token propagates as <see cref="OperationCanceledException"/>.
+/// The two Media Collection calls, answered as <see cref="UpstreamResult"/>s: one HTTP attempt each, bounded by the
+/// pipeline's attempt timeout (<see cref="UpstreamServiceCollectionExtensions"/>). Retries, outage detection and
+/// concurrency are the callers' (<see cref="UpstreamGate"/>); this class only reads the answer. Cancellation of the
+/// caller's token propagates as <see cref="OperationCanceledException"/>.
 /// </summary>
-public sealed partial class MediaCollectionClient(IMediaSessionsApi sessions, IMediaEventsApi events, ILogger<MediaCollectionClient> logger)
+public sealed partial class MediaCollectionClient(
+    IMediaSessionsApi sessions,
+    IMediaEventsApi events,
+    IOptions<UpstreamOptions> options,
+    TimeProvider timeProvider,
+    ILogger<MediaCollectionClient> logger)
 {
-    public async Task<UpstreamResult> StartSessionAsync(string sessionStartJson, CancellationToken cancellationToken)
+    public async Task<UpstreamResult> StartSessionAsync(string sessionStartJson, TimeSpan attemptTimeout, CancellationToken cancellationToken)
     {
         IApiResponse response;
         try
         {
             using var content = Json(sessionStartJson);
-            response = await sessions.StartSessionAsync(content, cancellationToken);
+            response = await sessions.StartSessionAsync(content, attemptTimeout, cancellationToken);
         }
         catch (Exception ex) when (IsCallFailure(ex, cancellationToken))
         {
@@ -63,7 +71,7 @@ public sealed partial class MediaCollectionClient(IMediaSessionsApi sessions, IM
     /// <summary>Null for the expected success (201 for sessions, 2xx for events), otherwise the failure.</summary>
     private UpstreamResult? Classify(IApiResponse response, string call, bool forEvent, CancellationToken cancellationToken)
     {
-        // Refit reports transport failures (connection, pipeline timeout, open circuit) on the response.
+        // Refit reports transport failures (connection, the pipeline's timeout) on the response.
         if (response.HasRequestError(out var requestError))
         {
             var cause = requestError.InnerException ?? requestError;
@@ -86,22 +94,25 @@ public sealed partial class MediaCollectionClient(IMediaSessionsApi sessions, IM
         }
 
         var body = response.HasResponseError(out var apiError) ? apiError.Content : null;
-        return UpstreamResult.FromStatus(status, body, forEvent);
+        return UpstreamResult.FromStatus(status, body, forEvent, RetryAfter(response));
     }
+
+    private TimeSpan? RetryAfter(IApiResponse response) =>
+        UpstreamResult.ParseRetryAfter(response.Headers?.RetryAfter, options.Value.MaxRetryAfter, timeProvider.GetUtcNow());
 
     private UpstreamResult Failed(string call, Exception ex)
     {
         LogCallFailed(logger, call, ex.GetType().Name, ex.Message);
-        return UpstreamResult.Failed(ex);
+        return UpstreamResult.Failed(ex, timedOut: ex is TimeoutRejectedException);
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
-    // Connection errors, pipeline timeouts and an open circuit are failures of the call; the caller's own
-    // cancellation (shutdown, a post's deadline) is not, and propagates.
+    // Connection errors and the pipeline's timeouts are failures of the call; the caller's own cancellation
+    // (shutdown, a post's deadline) is not, and propagates.
     private static bool IsCallFailure(Exception ex, CancellationToken cancellationToken) =>
         ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Call} call failed: {ExceptionType}: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Upstream {Call} call failed: {ExceptionType}: {Reason}")]
     private static partial void LogCallFailed(ILogger logger, string call, string exceptionType, string reason);
 }

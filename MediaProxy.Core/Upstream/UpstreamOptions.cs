@@ -12,37 +12,43 @@ public sealed class UpstreamOptions : IValidatableObject
     /// </summary>
     public string? BaseUrl { get; set; }
 
-    /// <summary>One HTTP attempt; the sessions call is slow, so this is generous.</summary>
+    /// <summary>One HTTP attempt; for the sessions call, the first one (it grows while sessions calls time out).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>All attempts of one call together, retries and their waits included.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:30:00")]
-    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    [Range(0, 20)]
-    public int MaxRetryAttempts { get; set; } = 3;
-
-    /// <summary>First backoff delay (exponential with jitter).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// The longest a sessions call is waited for. A timed-out sessions call may have created a session upstream, so
+    /// its next try waits this long: an upstream that answers within it creates at most two sessions per playback.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan MaxSessionsAttemptTimeout { get; set; } = TimeSpan.FromSeconds(90);
 
     /// <summary>A <c>Retry-After</c> longer than this is cut to this.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Share of failed calls within <see cref="CircuitSamplingDuration"/> that opens the circuit.</summary>
-    [Range(0.01, 1.0)]
-    public double CircuitFailureRatio { get; set; } = 0.5;
+    /// <summary>
+    /// Ceiling of the sessions calls in flight at once (per instance). The limit itself adapts to the upstream:
+    /// it grows while answers succeed and their latency holds, and is cut on 429, 503, timeouts or rising latency.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxConcurrentSessionCalls { get; set; } = 4_096;
 
-    [Range(2, 100_000)]
-    public int CircuitMinimumThroughput { get; set; } = 50;
+    /// <summary>Ceiling of the event posts in flight at once (per instance), adapting as the sessions calls do.</summary>
+    [Range(1, 100_000)]
+    public int MaxConcurrentEventSends { get; set; } = 1_024;
 
-    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
-    public TimeSpan CircuitSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How much slower than its usual latency an answer may get before the concurrency limit is cut.</summary>
+    [Range(1.1, 100.0)]
+    public double LatencyTolerance { get; set; } = 2.0;
 
-    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
-    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Failed calls in a row (5xx, timeouts, refused connections; not 429) after which the upstream is taken as down.</summary>
+    [Range(1, 10_000)]
+    public int OutageThreshold { get; set; } = 5;
+
+    /// <summary>While the upstream is down, one real call is tried this often (with jitter) to see whether it is back.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     public bool UsesSimulator => string.IsNullOrWhiteSpace(BaseUrl);
 
@@ -53,9 +59,9 @@ public sealed class UpstreamOptions : IValidatableObject
             yield return new ValidationResult("BaseUrl must be an absolute http(s) URL, or empty for the built-in simulator.", [nameof(BaseUrl)]);
         }
 
-        if (TotalTimeout < AttemptTimeout)
+        if (MaxSessionsAttemptTimeout < AttemptTimeout)
         {
-            yield return new ValidationResult("TotalTimeout must be at least AttemptTimeout.", [nameof(TotalTimeout)]);
+            yield return new ValidationResult("MaxSessionsAttemptTimeout must be at least AttemptTimeout.", [nameof(MaxSessionsAttemptTimeout)]);
         }
     }
 }

@@ -1,43 +1,39 @@
-using System.Net;
 using MediaProxy.Core.Upstream.Simulator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Timeout;
 using Refit;
 
 namespace MediaProxy.Core.Upstream;
 
 /// <summary>
-/// Registers the Refit clients with Polly v8 pipelines (total timeout → retry → circuit breaker → attempt
-/// timeout). What is retried differs per call: see <see cref="IsSafeToRetrySessionsCall"/>.
+/// Registers the Refit clients, each with a Polly pipeline of one strategy: the attempt timeout (the sessions
+/// call's taken from the request, where <see cref="SessionsCallTimeout"/> put it). Nothing is retried in line:
+/// a failed call goes back to its playback, whose retries, outage parking and concurrency go through
+/// <see cref="UpstreamGate"/>, so an outage never multiplies calls and the sessions call (not idempotent) is only
+/// ever tried again knowingly.
 /// </summary>
 public static class UpstreamServiceCollectionExtensions
 {
+    private static readonly HttpRequestOptionsKey<TimeSpan> AttemptTimeoutKey = new(IMediaSessionsApi.AttemptTimeoutOption);
+
     public static IServiceCollection AddMediaCollectionUpstream(this IServiceCollection services)
     {
         services.AddSingleton<MediaCollectionSimulator>();
         services.AddTransient<SimulatorHttpHandler>();
         services.AddSingleton<MediaCollectionClient>();
+        services.AddSingleton<UpstreamGate>();
+        services.AddSingleton<SessionsCallTimeout>();
 
-        AddClient<IMediaSessionsApi>(services, "sessions", IsSafeToRetrySessionsCall);
-        AddClient<IMediaEventsApi>(services, "events", outcome => HttpClientResiliencePredicates.IsTransient(outcome));
+        AddClient<IMediaSessionsApi>(services, "sessions", (args, options) =>
+            args.Context.GetRequestMessage()?.Options.TryGetValue(AttemptTimeoutKey, out var timeout) == true ? timeout : options.AttemptTimeout);
+        AddClient<IMediaEventsApi>(services, "events", (_, options) => options.AttemptTimeout);
         return services;
     }
 
-    /// <summary>
-    /// The sessions call creates something upstream, so only failures that prove nothing was created are
-    /// retried here: connection refused, 429 and 503. A timeout or another 5xx may have created a session;
-    /// the playback worker tries those again later, logging a possible duplicate session.
-    /// </summary>
-    internal static bool IsSafeToRetrySessionsCall(Outcome<HttpResponseMessage> outcome) => outcome switch
-    {
-        { Result: { } response } => response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable,
-        { Exception: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } } => true,
-        _ => false,
-    };
-
-    private static void AddClient<TApi>(IServiceCollection services, string name, Func<Outcome<HttpResponseMessage>, bool> shouldRetry)
+    private static void AddClient<TApi>(IServiceCollection services, string name, Func<TimeoutGeneratorArguments, UpstreamOptions, TimeSpan> attemptTimeout)
         where TApi : class
     {
         var builder = services
@@ -46,49 +42,33 @@ public static class UpstreamServiceCollectionExtensions
             {
                 var options = sp.GetRequiredService<IOptions<UpstreamOptions>>().Value;
                 client.BaseAddress = new Uri(options.UsesSimulator ? SimulatorHttpHandler.BaseAddress : options.BaseUrl!);
-                // The pipeline's timeouts rule; HttpClient's own 100 s default must never fire first.
+                // The pipeline's timeout rules; HttpClient's own 100 s default must never fire first.
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<IOptions<UpstreamOptions>>().Value.UsesSimulator
-                ? sp.GetRequiredService<SimulatorHttpHandler>()
-                : new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 256 })
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<UpstreamOptions>>().Value;
+                return options.UsesSimulator
+                    ? sp.GetRequiredService<SimulatorHttpHandler>()
+                    : new SocketsHttpHandler
+                    {
+                        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                        // One HTTP/1.1 connection per call in flight: as many as the concurrency ceilings allow.
+                        MaxConnectionsPerServer = options.MaxConcurrentSessionCalls + options.MaxConcurrentEventSends,
+                    };
+            })
             // IHttpClientFactory's request logging (two handlers, and a log scope on every call) logs at Information,
-            // which appsettings filters out anyway; MediaCollectionClient logs the failures that matter. In the
-            // benchmark (docs/benchmarks.md) these handlers were a visible share of every upstream call's CPU.
+            // which appsettings filters out anyway; the gate logs what matters. In the benchmark
+            // (docs/benchmarks.md) these handlers were a visible share of every upstream call's CPU.
             .RemoveAllLoggers();
 
         builder.AddResilienceHandler(name, (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<UpstreamOptions>>().Value;
-            var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
-            pipeline
-                .AddTimeout(options.TotalTimeout)
-                .AddRetry(new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = Math.Max(options.MaxRetryAttempts, 1),
-                    ShouldHandle = args => ValueTask.FromResult(options.MaxRetryAttempts > 0 && shouldRetry(args.Outcome)),
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    Delay = options.RetryDelay,
-                    ShouldRetryAfterHeader = false,
-                    DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome, options.MaxRetryAfter, time.GetUtcNow())),
-                })
-                .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-                {
-                    FailureRatio = options.CircuitFailureRatio,
-                    MinimumThroughput = options.CircuitMinimumThroughput,
-                    SamplingDuration = options.CircuitSamplingDuration,
-                    BreakDuration = options.CircuitBreakDuration,
-                })
-                .AddTimeout(options.AttemptTimeout);
+            pipeline.AddTimeout(new HttpTimeoutStrategyOptions
+            {
+                TimeoutGenerator = args => ValueTask.FromResult(attemptTimeout(args, options)),
+            });
         });
-    }
-
-    /// <summary>Honours Retry-After (seconds or an HTTP date) on 429/503, capped; null = exponential backoff.</summary>
-    internal static TimeSpan? RetryAfter(Outcome<HttpResponseMessage> outcome, TimeSpan cap, DateTimeOffset now)
-    {
-        var header = outcome.Result?.Headers.RetryAfter;
-        var delay = header?.Delta ?? (header?.Date is { } date ? date - now : null);
-        return delay is { } d ? TimeSpan.FromTicks(Math.Clamp(d.Ticks, 0, cap.Ticks)) : null;
     }
 }

@@ -3,7 +3,7 @@ using MediaProxy.Tests.Infrastructure;
 
 namespace MediaProxy.Tests.Api;
 
-/// <summary>Direct forwards are bounded: past the bound, a post is queued for the replayer, still 202, still delivered.</summary>
+/// <summary>Direct forwards share the events' concurrency limit: past it, a post is queued for the replay, still 202, still delivered.</summary>
 public sealed class DirectForwardBoundTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
 {
     private ConfiguredAppFactory _app = null!;
@@ -12,11 +12,11 @@ public sealed class DirectForwardBoundTests(AppFixture fixture) : IClassFixture<
 
     public Task InitializeAsync()
     {
-        // In-memory store (no shared Redis), the shared fake upstream, one direct-forward slot.
+        // The embedded store (no shared Redis), the shared fake upstream, one event call in flight at most.
         _app = new ConfiguredAppFactory(new Dictionary<string, string?>
         {
             ["MediaProxy:Upstream:BaseUrl"] = Upstream.BaseUrl,
-            ["MediaProxy:Playbacks:MaxConcurrentDirectForwards"] = "1",
+            ["MediaProxy:Upstream:MaxConcurrentEventSends"] = "1",
             ["MediaProxy:Playbacks:DirectForwardTimeout"] = "00:00:05",
             ["MediaProxy:RateLimits:Enabled"] = "false",
         });

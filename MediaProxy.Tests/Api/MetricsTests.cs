@@ -37,13 +37,15 @@ public sealed partial class MetricsTests(AppFixture fixture) : IClassFixture<App
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(key, TestEvents.SessionStart(key))).Status);
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(key, TestEvents.Array([TestEvents.Ping(1), TestEvents.Event("play", 2), TestEvents.Ping(3)]))).Status);
 
-        // While the sessions call is held: three events queued for one starting playback.
-        var held = await ScrapeUntilAsync(m => Gauge(m, "mediaproxy_queue_depth") == 3);
-        Assert.Equal(1, Gauge(held, "mediaproxy_playbacks_pending", "state=\"starting\""));
+        // While the sessions call is held: one playback with work pending, its sessions call in flight here.
+        var held = await ScrapeUntilAsync(m => Gauge(m, "mediaproxy_playbacks_pending") == 1);
+        Assert.Equal(1, Gauge(held, "mediaproxy_playbacks_working", "stage=\"starting\""));
+        Assert.Equal(1, Gauge(held, "mediaproxy_upstream_in_flight", "call=\"sessions\""));
+        Assert.Equal(1, Gauge(held, "mediaproxy_upstream_available"));
         Assert.True(Gauge(held, "mediaproxy_queue_oldest_age_seconds") >= 0);
 
         await client.WaitForStateAsync(key, "live");
-        var live = await ScrapeUntilAsync(m => Gauge(m, "mediaproxy_queue_depth") == 0
+        var live = await ScrapeUntilAsync(m => Gauge(m, "mediaproxy_playbacks_pending") == 0
             && m.Contains("mediaproxy_events_delivery_lag_seconds_count", StringComparison.Ordinal));
 
         Assert.Equal(2, Gauge(live, "mediaproxy_events_forwarded_total", "event_type=\"ping\""));

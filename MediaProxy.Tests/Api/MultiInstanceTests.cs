@@ -73,7 +73,6 @@ public sealed class MultiInstanceTests(AppFixture fixture) : IClassFixture<AppFi
     {
         ["ConnectionStrings:Redis"] = _redis,
         ["MediaProxy:Upstream:BaseUrl"] = Shared.Upstream.BaseUrl,
-        ["MediaProxy:Upstream:RetryDelay"] = "00:00:00.020",
         ["MediaProxy:Playbacks:LeaseTtl"] = "00:00:03",
         ["MediaProxy:Playbacks:RecoveryInterval"] = "00:00:00.200",
         ["MediaProxy:Playbacks:ShutdownDrainTimeout"] = (drain ?? TimeSpan.FromSeconds(5)).ToString("c", System.Globalization.CultureInfo.InvariantCulture),

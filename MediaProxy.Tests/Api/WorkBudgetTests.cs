@@ -4,8 +4,8 @@ using MediaProxy.Tests.Infrastructure;
 namespace MediaProxy.Tests.Api;
 
 /// <summary>
-/// Sessions calls have a budget of their own: slow ones, more than the budget, never hold up the replay of a
-/// playback whose session is already there, and the ones over budget wait their turn without a second session.
+/// Sessions calls have a concurrency limit of their own: slow ones, more than the limit, never hold up the replay of
+/// a playback whose session is already there, and the ones over the limit wait their turn without a second session.
 /// </summary>
 public sealed class WorkBudgetTests(AppFixture fixture) : IClassFixture<AppFixture>, IAsyncLifetime
 {
@@ -19,9 +19,7 @@ public sealed class WorkBudgetTests(AppFixture fixture) : IClassFixture<AppFixtu
     {
         ["ConnectionStrings:Redis"] = await RedisServer.GetConnectionStringAsync(Database),
         ["MediaProxy:Upstream:BaseUrl"] = Shared.Upstream.BaseUrl,
-        ["MediaProxy:Upstream:MaxRetryAttempts"] = "0",
-        ["MediaProxy:Playbacks:MaxConcurrentSessionCalls"] = "1",
-        ["MediaProxy:Playbacks:MaxConcurrentPlaybacks"] = "1",
+        ["MediaProxy:Upstream:MaxConcurrentSessionCalls"] = "1",
         ["MediaProxy:Playbacks:RetryBaseDelay"] = "00:00:00.100",
         ["MediaProxy:RateLimits:Enabled"] = "false",
     });

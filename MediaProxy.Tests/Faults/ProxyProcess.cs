@@ -42,7 +42,7 @@ public sealed class ProxyProcess : IAsyncDisposable
             Environment =
             {
                 ["MediaProxy__Upstream__BaseUrl"] = upstream,
-                ["MediaProxy__Upstream__RetryDelay"] = "00:00:00.020",
+                ["MediaProxy__Upstream__ProbeInterval"] = "00:00:00.500",
                 ["MediaProxy__Playbacks__LeaseTtl"] = "00:00:01.500",
                 ["MediaProxy__Playbacks__RecoveryInterval"] = "00:00:00.250",
                 ["MediaProxy__Playbacks__RetryBaseDelay"] = "00:00:00.100",

@@ -67,7 +67,6 @@ public sealed class UpstreamChaosTests(AppFixture fixture) : IClassFixture<AppFi
     {
         ["ConnectionStrings:Redis"] = redis,
         ["MediaProxy:Upstream:BaseUrl"] = App.Upstream.BaseUrl,
-        ["MediaProxy:Upstream:RetryDelay"] = "00:00:00.020",
         ["MediaProxy:Playbacks:RetryBaseDelay"] = "00:00:00.100",
         ["MediaProxy:Playbacks:RetryMaxDelay"] = "00:00:01",
         ["MediaProxy:RateLimits:Enabled"] = "false",

@@ -40,14 +40,14 @@ public sealed class MediaProxyAppFactory : WebApplicationFactory<Program>
         {
             ["ConnectionStrings:Redis"] = Redis,
             ["MediaProxy:Upstream:BaseUrl"] = Upstream.BaseUrl,
-            ["MediaProxy:Upstream:MaxRetryAttempts"] = "2",
-            ["MediaProxy:Upstream:RetryDelay"] = "00:00:00.020",
             ["MediaProxy:Upstream:AttemptTimeout"] = "00:00:05",
+            // Specs that fail the upstream on purpose can make this shared instance take it as down: a short probe
+            // interval keeps that from slowing every other spec running at the same time.
+            ["MediaProxy:Upstream:ProbeInterval"] = "00:00:00.250",
             ["MediaProxy:Playbacks:RetryBaseDelay"] = "00:00:00.100",
             ["MediaProxy:Playbacks:RetryMaxDelay"] = "00:00:01",
             ["MediaProxy:Playbacks:DirectForwardTimeout"] = "00:00:01",
-            ["MediaProxy:Playbacks:SessionStartMaxRounds"] = "3",
-            ["MediaProxy:Playbacks:MaxDeliveryRounds"] = "5",
+            ["MediaProxy:Playbacks:RecoveryInterval"] = "00:00:00.250",
             // Thousands of posts from one in-process "client": limits have specs of their own (ExposureTests).
             ["MediaProxy:RateLimits:Enabled"] = "false",
         }));

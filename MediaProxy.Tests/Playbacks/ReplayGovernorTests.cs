@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using MediaProxy.Core.Playbacks;
+using MediaProxy.Core.Upstream;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -183,7 +184,8 @@ public sealed class ReplayGovernorTests : IDisposable
 
     private ReplayGovernor Create(bool yields = true)
     {
-        var governor = new ReplayGovernor(Options.Create(new PlaybackOptions { ReplayYieldsToPosts = yields }), _time, _services.GetRequiredService<IMeterFactory>());
+        var governor = new ReplayGovernor(Options.Create(new PlaybackOptions { ReplayYieldsToPosts = yields }),
+            Options.Create(new UpstreamOptions { MaxConcurrentEventSends = 192 }), _time, _services.GetRequiredService<IMeterFactory>());
         _governors.Add(governor);
         return governor;
     }

@@ -102,7 +102,7 @@ public sealed class RedisPlaybackCoordinationTests : PlaybackCoordinationContrac
     protected override IPlaybackCoordination Coordination => _coordination;
 
     public async Task InitializeAsync() =>
-        _coordination = new RedisPlaybackCoordination(await RedisServer.GetMultiplexerAsync(), Options.Create(new PlaybackOptions()));
+        _coordination = new RedisPlaybackCoordination(await RedisServer.GetMultiplexerAsync(), Options.Create(new PlaybackOptions()), TimeProvider.System);
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -67,57 +67,79 @@ public abstract partial class PlaybackStoreContractTests
     }
 
     [Fact]
-    public async Task HeadFailedAsync_BelowGiveUpPoint_HeadKeptWithReason()
+    public async Task RecordErrorAsync_RetryableFailures_CountedInARowAndReasonKeptStateUnchanged()
     {
         await ReplayingAsync(Ping(1), Ping(2));
 
-        var failure = await Store.HeadFailedAsync(Key, await EntryAsync(0), maxAttempts: 2, "HTTP 503", "{}", None);
+        var first = await Store.RecordErrorAsync(Key, "HTTP 503", PlaybackError.Retry, None);
+        var second = await Store.RecordErrorAsync(Key, "HTTP 502", PlaybackError.Retry, None);
 
-        Assert.Equal(new HeadFailure(false, PlaybackState.Replaying), failure);
+        Assert.Equal((1, 2), (first, second));
+        var playback = await GetAsync();
+        Assert.Equal((PlaybackState.Replaying, "HTTP 502", 2), (playback.State, playback.LastError, playback.Failures));
         Assert.Equal(Json(Ping(1), Ping(2)), await QueuedJsonAsync());
-        Assert.Equal("HTTP 503", (await GetAsync()).LastError);
     }
 
     [Fact]
-    public async Task HeadFailedAsync_AtGiveUpPoint_HeadDeadLetteredNextIsHead()
+    public async Task CompleteHeadAsync_AfterFailures_CountStartsAgain()
     {
         await ReplayingAsync(Ping(1), Ping(2));
-        await Store.HeadFailedAsync(Key, await EntryAsync(0), maxAttempts: 2, "HTTP 503", "{\"n\":1}", None);
+        await Store.RecordErrorAsync(Key, "HTTP 503", PlaybackError.Retry, None);
 
-        var failure = await Store.HeadFailedAsync(Key, await EntryAsync(0), maxAttempts: 2, "HTTP 503", "{\"n\":2}", None);
-
-        Assert.Equal(new HeadFailure(true, PlaybackState.Replaying), failure);
-        Assert.Equal(Json(Ping(2)), await QueuedJsonAsync());
-        Assert.Equal(["{\"n\":2}"], await Store.GetDeadLettersAsync(Key, None));
-        Assert.Equal(1L, (await GetAsync()).DeadLettered);
-    }
-
-    [Fact]
-    public async Task HeadFailedAsync_DeliveredBetweenFailures_CountStartsAgain()
-    {
-        await ReplayingAsync(Ping(1), Ping(2));
-        await Store.HeadFailedAsync(Key, await EntryAsync(0), maxAttempts: 2, "HTTP 503", "{}", None);
         await Store.CompleteHeadAsync(Key, await EntryAsync(0), isEnd: false, deadLetter: null, None);
 
-        var failure = await Store.HeadFailedAsync(Key, await EntryAsync(0), maxAttempts: 2, "HTTP 503", "{}", None);
-
-        Assert.False(failure!.DeadLettered);
+        Assert.Equal(0, (await GetAsync()).Failures);
+        Assert.Equal(1, await Store.RecordErrorAsync(Key, "HTTP 503", PlaybackError.Retry, None));
     }
 
     [Fact]
-    public async Task HeadFailedAsync_HeadMovedMeanwhile_Null()
+    public async Task RecordErrorAsync_SessionsCallTimedOut_RememberedUntilTheSessionIsCreated()
     {
-        await ReplayingAsync(Ping(1), Ping(2));
+        await Store.AcceptAsync(Key, [Start()], null, None);
 
-        Assert.Null(await Store.HeadFailedAsync(Key, await EntryAsync(1), maxAttempts: 1, "HTTP 503", "{}", None));
-        Assert.Equal(Json(Ping(1), Ping(2)), await QueuedJsonAsync());
+        await Store.RecordErrorAsync(Key, "timeout", PlaybackError.SessionsCallTimedOut, None);
+        var timedOut = (await GetAsync()).SessionCallTimedOut;
+        await Store.SessionCreatedAsync(Key, "sid-1", None);
+
+        Assert.True(timedOut);
+        Assert.False((await GetAsync()).SessionCallTimedOut);
+        Assert.Equal(0, (await GetAsync()).Failures);
+    }
+
+    [Fact]
+    public async Task RecordErrorAsync_UnknownPlayback_ZeroAndNothingCreated()
+    {
+        Assert.Equal(0, await Store.RecordErrorAsync(Key, "HTTP 503", PlaybackError.Retry, None));
+        Assert.Null(await Store.GetAsync(Key, None));
+    }
+
+    [Fact]
+    public async Task AcceptAsync_LiveButUpstreamDown_QueuedAndReplayingNothingForwarded()
+    {
+        await LiveAsync();
+
+        var decision = await Store.AcceptAsync(Key, [Ping(1)], null, queueWhenLive: true, None);
+
+        Assert.Equal((AcceptOutcome.Stored, PlaybackState.Replaying), (decision.Outcome, decision.State));
+        Assert.Equal(Json(Ping(1)), await QueuedJsonAsync());
+        Assert.Equal(PlaybackState.Replaying, (await GetAsync()).State);
+    }
+
+    [Fact]
+    public async Task AcceptAsync_SessionStart_AcceptTimeKeptForTheAgeLimit()
+    {
+        var before = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+
+        await Store.AcceptAsync(Key, [Start()], null, None);
+
+        Assert.InRange((await GetAsync()).StartAcceptedAt!.Value, before, DateTimeOffset.UtcNow);
     }
 
     [Fact]
     public async Task RetryAsync_FailedWithoutSession_StartingAgain()
     {
         await Store.AcceptAsync(Key, [Start(), Ping(1)], null, None);
-        await Store.RecordErrorAsync(Key, "refused", fail: true, None);
+        await Store.RecordErrorAsync(Key, "refused", PlaybackError.Failed, None);
 
         var retried = await Store.RetryAsync(Key, None);
 
@@ -129,7 +151,7 @@ public abstract partial class PlaybackStoreContractTests
     public async Task RetryAsync_FailedWithSessionAndQueue_Replaying()
     {
         await ReplayingAsync(Ping(1));
-        await Store.RecordErrorAsync(Key, "gave up", fail: true, None);
+        await Store.RecordErrorAsync(Key, "gave up", PlaybackError.Failed, None);
 
         Assert.Equal((true, PlaybackState.Replaying), await Store.RetryAsync(Key, None));
     }

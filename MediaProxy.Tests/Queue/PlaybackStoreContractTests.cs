@@ -333,7 +333,7 @@ public abstract partial class PlaybackStoreContractTests
     {
         await Store.AcceptAsync(Key, [Start(), Ping(1)], null, None);
 
-        await Store.RecordErrorAsync(Key, "Sessions call refused: HTTP 400", fail: true, None);
+        await Store.RecordErrorAsync(Key, "Sessions call refused: HTTP 400", PlaybackError.Failed, None);
 
         var playback = await GetAsync();
         Assert.Equal((PlaybackState.Failed, "Sessions call refused: HTTP 400", 1L), (playback.State, playback.LastError, playback.Queued));
@@ -344,7 +344,7 @@ public abstract partial class PlaybackStoreContractTests
     {
         await Store.AcceptAsync(Key, [Start()], null, None);
 
-        await Store.RecordErrorAsync(Key, "HTTP 503", fail: false, None);
+        await Store.RecordErrorAsync(Key, "HTTP 503", PlaybackError.Retry, None);
 
         var playback = await GetAsync();
         Assert.Equal((PlaybackState.Starting, "HTTP 503"), (playback.State, playback.LastError));
@@ -353,7 +353,7 @@ public abstract partial class PlaybackStoreContractTests
     [Fact]
     public async Task RecordErrorAsync_UnknownKey_NothingCreated()
     {
-        await Store.RecordErrorAsync(Key, "HTTP 503", fail: true, None);
+        await Store.RecordErrorAsync(Key, "HTTP 503", PlaybackError.Failed, None);
 
         Assert.Null(await Store.GetAsync(Key, None));
     }
@@ -362,7 +362,7 @@ public abstract partial class PlaybackStoreContractTests
     public async Task AcceptAsync_FailedPlayback_EventsStillKept()
     {
         await Store.AcceptAsync(Key, [Start()], null, None);
-        await Store.RecordErrorAsync(Key, "refused", fail: true, None);
+        await Store.RecordErrorAsync(Key, "refused", PlaybackError.Failed, None);
 
         var decision = await Store.AcceptAsync(Key, [Ping(1)], null, None);
 

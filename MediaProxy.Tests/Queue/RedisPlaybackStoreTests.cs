@@ -94,7 +94,7 @@ public sealed class RedisPlaybackStoreTests : PlaybackStoreContractTests, IAsync
             "endForwarded" => Store.EndForwardedAsync(Key, none),
             "requeue" => Store.RequeueAsync(Key, [Ping(3)], "timeout", none),
             "sessionLost" => Store.SessionLostAsync(Key, "HTTP 410", none),
-            "recordError" => Store.RecordErrorAsync(Key, "HTTP 503", fail: false, none),
+            "recordError" => Store.RecordErrorAsync(Key, "HTTP 503", PlaybackError.Retry, none),
             _ => throw new ArgumentOutOfRangeException(nameof(change)),
         });
 

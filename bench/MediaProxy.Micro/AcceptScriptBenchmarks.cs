@@ -36,7 +36,7 @@ public class AcceptScriptBenchmarks : IDisposable
             """{"playerTime":{"playhead":0,"ts":1732500000000},"eventType":"sessionStart","params":{"analytics.trackingServer":"example.sc.omtrdc.net","analytics.reportSuite":"examplersid","visitor.marketingCloudOrgId":"ABC123@AdobeOrg","media.id":"vod-42","media.length":1800,"media.contentType":"VOD","media.playerName":"web-player","media.channel":"movies"}}""");
         foreach (var key in _keys)
         {
-            _store.AcceptAsync(key, [start], null, CancellationToken.None).GetAwaiter().GetResult();
+            _store.AcceptAsync(key, [start], null, queueWhenLive: false, CancellationToken.None).GetAwaiter().GetResult();
         }
 
         var ping = new PlaybackEvent("ping", """{"playerTime":{"playhead":120,"ts":1732500120000},"eventType":"ping"}""");
@@ -45,10 +45,10 @@ public class AcceptScriptBenchmarks : IDisposable
     }
 
     [Benchmark(Baseline = true)]
-    public Task<AcceptDecision> AcceptOneEvent() => _store!.AcceptAsync(_keys[_next++ % Playbacks], _single, null, CancellationToken.None);
+    public Task<AcceptDecision> AcceptOneEvent() => _store!.AcceptAsync(_keys[_next++ % Playbacks], _single, null, queueWhenLive: false, CancellationToken.None);
 
     [Benchmark]
-    public Task<AcceptDecision> AcceptTwentyEvents() => _store!.AcceptAsync(_keys[_next++ % Playbacks], _twenty, null, CancellationToken.None);
+    public Task<AcceptDecision> AcceptTwentyEvents() => _store!.AcceptAsync(_keys[_next++ % Playbacks], _twenty, null, queueWhenLive: false, CancellationToken.None);
 
     [GlobalCleanup]
     public void Dispose()

@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using MediaProxy.Core.Queue;
+using Microsoft.Extensions.Options;
+
+namespace MediaProxy.Core.Playbacks;
+
+/// <summary>
+/// Takes playback leases for this instance and renews every one it holds, every third of
+/// <see cref="PlaybackOptions.LeaseTtl"/>, from one timer: no timer per playback, and nothing at all while this
+/// instance works nothing (a parked playback holds no lease).
+/// </summary>
+public sealed class LeaseKeeper : IDisposable
+{
+    private readonly IPlaybackCoordination _coordination;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _ttl;
+    private readonly ConcurrentDictionary<PlaybackLease, byte> _held = new();
+    private readonly ITimer _timer;
+    private int _renewing;
+
+    public LeaseKeeper(IPlaybackCoordination coordination, IOptions<PlaybackOptions> options, TimeProvider timeProvider)
+    {
+        (_coordination, _time, _ttl) = (coordination, timeProvider, options.Value.LeaseTtl);
+        _timer = timeProvider.CreateTimer(static keeper => _ = ((LeaseKeeper)keeper!).RenewAllAsync(), this, _ttl / 3, _ttl / 3);
+    }
+
+    /// <summary>This instance's owner token: its leases carry it.</summary>
+    public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
+    /// <summary>Leases held now.</summary>
+    public int Count => _held.Count;
+
+    /// <summary>The playback's lease, or null when another instance holds it.</summary>
+    public async Task<PlaybackLease?> TryAcquireAsync(string playbackKey, CancellationToken drain)
+    {
+        if (!await _coordination.TryAcquireLeaseAsync(playbackKey, Owner, _ttl, drain))
+        {
+            return null;
+        }
+
+        // Due when the lease would expire: others leave it alone, and find it as soon as the lease is gone.
+        var score = await _coordination.MarkPendingAsync(playbackKey, _time.GetUtcNow() + _ttl, drain);
+        var lease = new PlaybackLease(_coordination, playbackKey, Owner, _ttl, _time, score, drain);
+        _held[lease] = 0;
+        return lease;
+    }
+
+    /// <summary>Stops renewing the lease (it has ended).</summary>
+    public void Forget(PlaybackLease lease) => _held.TryRemove(lease, out _);
+
+    public void Dispose() => _timer.Dispose();
+
+    private async Task RenewAllAsync()
+    {
+        // A slow store must not pile renewal rounds on top of each other.
+        if (Interlocked.Exchange(ref _renewing, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.WhenAll(_held.Keys.Select(lease => lease.RenewAsync()));
+        }
+        finally
+        {
+            Volatile.Write(ref _renewing, 0);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using MediaProxy.Core.Queue;
+
+namespace MediaProxy.Core.Playbacks;
+
+/// <summary>
+/// A playback's background work as explicit stages: <c>starting</c> → <see cref="SessionStarter"/>,
+/// <c>replaying</c> → <see cref="QueueDeliverer"/>; any other state has nothing to do. Runs stages while they move
+/// the playback on, and hands the worker the first other outcome.
+/// </summary>
+public sealed class PlaybackStages
+{
+    private readonly IPlaybackStore _store;
+    private readonly SessionStarter _starter;
+    private readonly QueueDeliverer _deliverer;
+    private readonly StrongBox<int> _starting = new();
+    private readonly StrongBox<int> _replaying = new();
+
+    public PlaybackStages(IPlaybackStore store, SessionStarter starter, QueueDeliverer deliverer, IMeterFactory meterFactory)
+    {
+        (_store, _starter, _deliverer) = (store, starter, deliverer);
+        meterFactory.Create(PlaybackMetrics.MeterName).CreateObservableGauge("mediaproxy.playbacks.working", () => new[]
+        {
+            new Measurement<int>(Volatile.Read(ref _starting.Value), new KeyValuePair<string, object?>("stage", "starting")),
+            new Measurement<int>(Volatile.Read(ref _replaying.Value), new KeyValuePair<string, object?>("stage", "replaying")),
+        }, "{playback}", "Playbacks this instance is working now, by stage (a sessions call, a replay).");
+    }
+
+    public async Task<StageOutcome> RunAsync(string playbackKey, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var playback = await _store.GetAsync(playbackKey, cancellationToken);
+            var outcome = playback?.State switch
+            {
+                PlaybackState.Starting => await CountedAsync(() => _starter.RunAsync(playbackKey, playback, cancellationToken), _starting),
+                PlaybackState.Replaying => await CountedAsync(() => _deliverer.RunAsync(playbackKey, playback.SessionId!, cancellationToken), _replaying),
+                _ => StageOutcome.Done,
+            };
+
+            if (outcome != StageOutcome.Next)
+            {
+                return outcome;
+            }
+        }
+    }
+
+    private static async Task<StageOutcome> CountedAsync(Func<Task<StageOutcome>> stage, StrongBox<int> working)
+    {
+        Interlocked.Increment(ref working.Value);
+        try
+        {
+            return await stage();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref working.Value);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using MediaProxy.Core.Media;
+using MediaProxy.Core.Queue;
+using MediaProxy.Core.Upstream;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MediaProxy.Core.Playbacks;
+
+/// <summary>
+/// The first stage, while a playback is <c>starting</c>: the sessions call, through the <see cref="UpstreamGate"/>
+/// and with this instance's sessions attempt timeout (<see cref="SessionsCallTimeout"/>). Only the upstream's
+/// refusal (400) or the age limit fails a playback; any other failure is tried again.
+/// </summary>
+public sealed partial class SessionStarter(
+    IPlaybackStore store,
+    IPlaybackCoordination coordination,
+    MediaCollectionClient upstream,
+    UpstreamGate gate,
+    SessionsCallTimeout timeout,
+    PlaybackMetrics metrics,
+    IOptions<PlaybackOptions> options,
+    TimeProvider timeProvider,
+    ILogger<SessionStarter> logger)
+{
+    public async Task<StageOutcome> RunAsync(string playbackKey, PlaybackSnapshot playback, CancellationToken cancellationToken)
+    {
+        var key = PlaybackKey.ForLog(playbackKey);
+        if (playback.SessionStartJson is null)
+        {
+            return await FailAsync(playbackKey, "No sessionStart is stored for this playback.", "none", cancellationToken);
+        }
+
+        if (playback.StartAcceptedAt is { } acceptedAt && timeProvider.GetUtcNow() - acceptedAt > options.Value.MaxEventAge)
+        {
+            LogExpired(logger, key, options.Value.MaxEventAge);
+            return await FailAsync(playbackKey, $"The sessionStart is older than MaxEventAge ({options.Value.MaxEventAge}); not sent.", "expired", cancellationToken);
+        }
+
+        if (await gate.EnterAsync(UpstreamCall.Sessions, wait: true, cancellationToken) is not { } pass)
+        {
+            return StageOutcome.Parked;
+        }
+
+        var body = playback.Resume ? MediaEventJson.WithResume(playback.SessionStartJson) : playback.SessionStartJson;
+        var attemptTimeout = timeout.For(playback.SessionCallTimedOut);
+        var started = timeProvider.GetTimestamp();
+        UpstreamResult result;
+        try
+        {
+            result = await upstream.StartSessionAsync(body, attemptTimeout, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            gate.Abandon(pass);
+            throw;
+        }
+
+        gate.Exit(pass, result);
+        var elapsed = timeProvider.GetElapsedTime(started);
+        metrics.SessionCallTook(elapsed, result.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? (result.TimedOut ? "timeout" : "error"));
+        switch (result.Outcome)
+        {
+            case UpstreamOutcome.Accepted:
+                timeout.Answered(elapsed);
+                PlaybackTracing.SessionId(result.SessionId!);
+                var state = await RecordSessionAsync(playbackKey, result.SessionId!, cancellationToken);
+                metrics.SessionCreated();
+                LogSessionCreated(logger, key, result.SessionId!, elapsed.TotalMilliseconds, playback.Queued, state.ToWire());
+                return StageOutcome.Next;
+
+            case UpstreamOutcome.Rejected:
+                LogSessionRefused(logger, key, result.Detail);
+                return await FailAsync(playbackKey, $"Sessions call refused: {result.Detail}", result.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "error", cancellationToken);
+
+            default:
+                return await RetryAsync(playbackKey, result, attemptTimeout, cancellationToken);
+        }
+    }
+
+    private async Task<StageOutcome> RetryAsync(string playbackKey, UpstreamResult result, TimeSpan attemptTimeout, CancellationToken cancellationToken)
+    {
+        var key = PlaybackKey.ForLog(playbackKey);
+        if (result.TimedOut)
+        {
+            timeout.TimedOut();
+            LogTimedOut(logger, key, attemptTimeout.TotalSeconds, options.Value.MaxEventAge);
+        }
+        else if (result.MayHaveReachedUpstream)
+        {
+            LogPossibleDuplicateSession(logger, key, result.Detail);
+        }
+
+        var kind = result.TimedOut ? PlaybackError.SessionsCallTimedOut : PlaybackError.Retry;
+        var failures = await store.RecordErrorAsync(playbackKey, $"Sessions call failed: {result.Detail}", kind, cancellationToken);
+        if (!gate.Health.IsAvailable)
+        {
+            return StageOutcome.Parked;
+        }
+
+        var delay = Backoff.FullJitter(failures, options.Value.RetryBaseDelay, options.Value.RetryMaxDelay, result.RetryAfter);
+        LogSessionCallFailed(logger, key, failures, result.Detail, delay.TotalSeconds);
+        return StageOutcome.RetryAfter(delay);
+    }
+
+    private async Task<StageOutcome> FailAsync(string playbackKey, string reason, string status, CancellationToken cancellationToken)
+    {
+        // Listed before it is marked failed: a crash in between leaves a listed playback that is not failed
+        // (ignored by the listing), never a failed one that nobody can find.
+        await coordination.MarkFailedAsync(playbackKey, cancellationToken);
+        await store.RecordErrorAsync(playbackKey, reason, PlaybackError.Failed, cancellationToken);
+        metrics.SessionFailed(status);
+        return StageOutcome.Done;
+    }
+
+    /// <summary>
+    /// Stores the new session id, retrying a failed write a few times: the upstream session exists now, and
+    /// giving up here would mean another sessions call later, i.e. a duplicate session upstream.
+    /// </summary>
+    private async Task<PlaybackState> RecordSessionAsync(string playbackKey, string sessionId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await store.SessionCreatedAsync(playbackKey, sessionId, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && attempt < 5)
+            {
+                LogRecordSessionFailed(logger, PlaybackKey.ForLog(playbackKey), sessionId, attempt, ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), timeProvider, cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: upstream session {SessionId} created in {ElapsedMs:F0} ms; {Queued} event(s) to replay, now {State}")]
+    private static partial void LogSessionCreated(ILogger logger, string playbackKey, string sessionId, double elapsedMs, long queued, string state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: storing session id {SessionId} failed (attempt {Attempt}): {Reason}; trying again")]
+    private static partial void LogRecordSessionFailed(ILogger logger, string playbackKey, string sessionId, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Playback {PlaybackKey}: the upstream refused the sessionStart ({Reason}); playback failed")]
+    private static partial void LogSessionRefused(ILogger logger, string playbackKey, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Playback {PlaybackKey}: its sessionStart is older than MaxEventAge ({MaxAge}); playback failed without a sessions call")]
+    private static partial void LogExpired(ILogger logger, string playbackKey, TimeSpan maxAge);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: sessions call failed {Failures} time(s) in a row ({Reason}); trying again in {DelaySeconds:F1} s")]
+    private static partial void LogSessionCallFailed(ILogger logger, string playbackKey, int failures, string reason, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: the sessions call timed out after {TimeoutSeconds:F0} s and may still create a session upstream (a possible duplicate); its next try waits longer (events kept up to {MaxAge})")]
+    private static partial void LogTimedOut(ILogger logger, string playbackKey, double timeoutSeconds, TimeSpan maxAge);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: the failed sessions call may have reached the upstream ({Reason}); the next try may create a duplicate session")]
+    private static partial void LogPossibleDuplicateSession(ILogger logger, string playbackKey, string reason);
+}

@@ -1,0 +1,35 @@
+namespace MediaProxy.Core.Playbacks;
+
+/// <summary>
+/// How a stage of a playback's background work ended: the closed set the worker acts on, so it never has to ask
+/// the stage (or the store) what happened.
+/// </summary>
+public abstract record StageOutcome
+{
+    private StageOutcome()
+    {
+    }
+
+    /// <summary>Nothing is left to do now (live, ended, failed, or gone): off the pending index.</summary>
+    public static StageOutcome Done { get; } = new DoneOutcome();
+
+    /// <summary>The playback moved on (a session created, a batch replayed): read it again and run the next stage.</summary>
+    public static StageOutcome Next { get; } = new NextOutcome();
+
+    /// <summary>
+    /// Not sent: the upstream is down, or the call found no slot. Nothing is counted against the playback; it waits
+    /// in the pending index, due now, and resumes (oldest first) once the upstream is back.
+    /// </summary>
+    public static StageOutcome Parked { get; } = new ParkedOutcome();
+
+    /// <summary>This playback's call failed: try it again after <paramref name="delay"/> (backoff with full jitter).</summary>
+    public static StageOutcome RetryAfter(TimeSpan delay) => new Retry(delay);
+
+    public sealed record DoneOutcome : StageOutcome;
+
+    public sealed record NextOutcome : StageOutcome;
+
+    public sealed record ParkedOutcome : StageOutcome;
+
+    public sealed record Retry(TimeSpan Delay) : StageOutcome;
+}

@@ -1,0 +1,153 @@
+namespace MediaProxy.Core.Upstream;
+
+/// <summary>
+/// How many calls of one kind may be in flight, following the upstream (AIMD, as Netflix's concurrency-limits and
+/// Vector's adaptive request concurrency do it): +1 for each answer that came back in time while the limit was in
+/// use (so about ×2 per round trip), ×<see cref="Backoff"/> on a sign of overload (429, 5xx, a timeout, an answer
+/// slower than <c>tolerance</c> × the usual latency). A cut applies once per round of calls: the calls started
+/// before it report the same overload, and are not cut for again. It starts at its ceiling (a sidecar's upstream
+/// is usually far from full; the first overload answers bring it down within milliseconds).
+/// </summary>
+public sealed class AdaptiveConcurrencyLimiter(int ceiling, double latencyTolerance, TimeProvider timeProvider)
+{
+    public const double Backoff = 0.9;
+
+    // Below this a slower answer is noise, not a sign of overload (a local upstream answers in a millisecond).
+    private static readonly TimeSpan LatencySlack = TimeSpan.FromMilliseconds(50);
+
+    private readonly object _gate = new();
+    private readonly Queue<TaskCompletionSource<LimiterPermit>> _waiters = new();
+    private readonly LatencyBaseline _latency = new(timeProvider);
+    private double _limit = ceiling;
+    private int _inFlight;
+    private long _epoch;
+
+    public int Ceiling => ceiling;
+
+    public int Limit
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (int)_limit;
+            }
+        }
+    }
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Takes a slot if one is free now.</summary>
+    public bool TryAcquire(out LimiterPermit permit)
+    {
+        lock (_gate)
+        {
+            if (_waiters.Count == 0 && _inFlight < (int)_limit)
+            {
+                permit = Take();
+                return true;
+            }
+        }
+
+        permit = default;
+        return false;
+    }
+
+    /// <summary>Waits for a slot, first come first served.</summary>
+    public async ValueTask<LimiterPermit> AcquireAsync(CancellationToken cancellationToken)
+    {
+        TaskCompletionSource<LimiterPermit> waiter;
+        lock (_gate)
+        {
+            if (_waiters.Count == 0 && _inFlight < (int)_limit)
+            {
+                return Take();
+            }
+
+            waiter = new TaskCompletionSource<LimiterPermit>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Enqueue(waiter);
+        }
+
+        using (cancellationToken.Register(static w => ((TaskCompletionSource<LimiterPermit>)w!).TrySetCanceled(), waiter))
+        {
+            try
+            {
+                return await waiter.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                // A slot handed over as the wait was cancelled goes back (TrySetCanceled lost to TrySetResult).
+                if (waiter.Task.IsCompletedSuccessfully)
+                {
+                    Release(waiter.Task.Result, LimiterSample.None, TimeSpan.Zero);
+                }
+
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Gives the slot back with what the call taught about the upstream.</summary>
+    public void Release(LimiterPermit permit, LimiterSample sample, TimeSpan latency)
+    {
+        lock (_gate)
+        {
+            var utilised = _inFlight * 2 >= _limit;
+            _inFlight--;
+            if (sample == LimiterSample.Answered && _latency.IsSlow(latency, latencyTolerance, LatencySlack))
+            {
+                sample = LimiterSample.Overloaded;
+            }
+
+            if (sample == LimiterSample.Answered)
+            {
+                _latency.Add(latency);
+                if (utilised)
+                {
+                    _limit = Math.Min(ceiling, _limit + 1);
+                }
+            }
+            else if (sample == LimiterSample.Overloaded && permit.Epoch == _epoch)
+            {
+                _limit = Math.Max(1, _limit * Backoff);
+                _epoch++;
+            }
+
+            WakeWaiters();
+        }
+    }
+
+    private LimiterPermit Take()
+    {
+        _inFlight++;
+        return new LimiterPermit(_epoch);
+    }
+
+    private void WakeWaiters()
+    {
+        while (_inFlight < (int)_limit && _waiters.TryDequeue(out var waiter))
+        {
+            var permit = Take();
+            if (!waiter.TrySetResult(permit))
+            {
+                _inFlight--; // cancelled meanwhile
+            }
+        }
+    }
+}
+
+/// <summary>A slot of an <see cref="AdaptiveConcurrencyLimiter"/>; remembers the round of calls it was taken in.</summary>
+public readonly record struct LimiterPermit(long Epoch);
+
+/// <summary>What a released slot's call says about the upstream's capacity.</summary>
+public enum LimiterSample
+{
+    /// <summary>An answer (of any status but 429/5xx): room to grow, unless it was slow.</summary>
+    Answered,
+
+    /// <summary>429, 5xx or a timeout: cut.</summary>
+    Overloaded,
+
+    /// <summary>Nothing learnt (not sent, cancelled).</summary>
+    None,
+}

@@ -1,0 +1,143 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MediaProxy.Core.Upstream;
+
+/// <summary>
+/// This instance's view of the upstream: up, or down since some time. Down after
+/// <see cref="UpstreamOptions.OutageThreshold"/> failed calls in a row (5xx, timeouts, refused connections; a 429
+/// or any other answer proves it up). While down, nothing is sent except one probe per
+/// <see cref="UpstreamOptions.ProbeInterval"/> (jittered, never before a <c>Retry-After</c>); the first answer
+/// brings it back up and <see cref="Recovered"/> tells whoever parked work.
+/// </summary>
+public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, TimeProvider timeProvider, ILogger<UpstreamHealth> logger)
+{
+    private readonly object _gate = new();
+    private volatile bool _down;
+    private int _failuresInARow;
+    private DateTimeOffset _downSince;
+    private DateTimeOffset _nextProbe;
+    private bool _probing;
+
+    /// <summary>Raised (outside any lock) when the upstream answers again after being down.</summary>
+    public event Action? Recovered;
+
+    public bool IsAvailable => !_down;
+
+    /// <summary>While down, when the next probe may go out; null while up.</summary>
+    public DateTimeOffset? NextProbeAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _down ? _nextProbe : null;
+            }
+        }
+    }
+
+    /// <summary>Whether a call may go out now: always while up; while down, one probe when it is due.</summary>
+    public HealthPermit TryEnter()
+    {
+        if (!_down)
+        {
+            return HealthPermit.Call;
+        }
+
+        lock (_gate)
+        {
+            if (!_down)
+            {
+                return HealthPermit.Call;
+            }
+
+            if (_probing || timeProvider.GetUtcNow() < _nextProbe)
+            {
+                return HealthPermit.Refused;
+            }
+
+            _probing = true;
+            return HealthPermit.Probe;
+        }
+    }
+
+    /// <summary>What a call that <see cref="TryEnter"/> let through learnt.</summary>
+    public void Report(HealthPermit permit, UpstreamSignal signal, TimeSpan? retryAfter)
+    {
+        var recovered = false;
+        lock (_gate)
+        {
+            var now = timeProvider.GetUtcNow();
+            if (permit == HealthPermit.Probe)
+            {
+                _probing = false;
+            }
+
+            switch (signal)
+            {
+                case UpstreamSignal.Answered or UpstreamSignal.Overloaded:
+                    _failuresInARow = 0;
+                    if (_down)
+                    {
+                        _down = false;
+                        recovered = true;
+                        LogRecovered(logger, (now - _downSince).TotalSeconds);
+                    }
+
+                    break;
+
+                case UpstreamSignal.Failing:
+                    _failuresInARow++;
+                    if (!_down && _failuresInARow >= options.Value.OutageThreshold)
+                    {
+                        (_down, _downSince) = (true, now);
+                        _nextProbe = NextProbe(now, retryAfter);
+                        LogDown(logger, _failuresInARow, options.Value.ProbeInterval.TotalSeconds);
+                    }
+                    else if (_down && permit == HealthPermit.Probe)
+                    {
+                        _nextProbe = NextProbe(now, retryAfter);
+                    }
+
+                    break;
+
+                case UpstreamSignal.None when permit == HealthPermit.Probe:
+                    // The probe never went out (no slot, cancelled): the next caller may probe.
+                    _nextProbe = now;
+                    break;
+            }
+        }
+
+        if (recovered)
+        {
+            Recovered?.Invoke();
+        }
+    }
+
+    private DateTimeOffset NextProbe(DateTimeOffset now, TimeSpan? retryAfter)
+    {
+        // Jittered over the second half of the interval, so instances that went down together do not probe together.
+        var interval = options.Value.ProbeInterval;
+        var delay = (interval / 2) + (interval / 2 * Random.Shared.NextDouble());
+        return now + (retryAfter is { } after && after > delay ? after : delay);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Upstream DOWN after {Failures} failed calls in a row: waiting playbacks are parked (no calls, no store writes); one probe every ~{ProbeSeconds:F0} s")]
+    private static partial void LogDown(ILogger logger, int failures, double probeSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream back after {DownSeconds:F0} s down: resuming parked playbacks, oldest first")]
+    private static partial void LogRecovered(ILogger logger, double downSeconds);
+}
+
+/// <summary>What <see cref="UpstreamHealth.TryEnter"/> allows.</summary>
+public enum HealthPermit
+{
+    /// <summary>The upstream is up: call.</summary>
+    Call,
+
+    /// <summary>The upstream is down and this call is the one probe of the interval.</summary>
+    Probe,
+
+    /// <summary>The upstream is down: do not call (a local refusal, never counted against the work).</summary>
+    Refused,
+}
