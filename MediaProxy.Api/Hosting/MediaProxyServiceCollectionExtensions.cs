@@ -31,6 +31,7 @@ public static class MediaProxyServiceCollectionExtensions
         services.AddHostedService<PendingPlaybackSweeper>();
         services.AddHostedService<PlaybackBacklogSampler>();
         services.AddHostedService<StartupReport>();
+        services.AddExposureHealthCheck();
         return services;
     }
 
