@@ -20,6 +20,7 @@ if (StartupRefusal.Check(app) is { } refused)
     return refused; // one line naming the setting, exit code 1: unknown or invalid settings, Production unsafe
 }
 
+app.UseRequestLogScope();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMediaProxySecurity();
