@@ -15,7 +15,12 @@ builder.Services.AddHealthChecks();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, MediaProxyJsonContext.Default));
 
 var app = builder.Build();
+if (StartupRefusal.Check(app) is { } refused)
+{
+    return refused; // one line naming the setting, exit code 1: unknown or invalid settings, Production unsafe
+}
 
+app.UseRequestLogScope();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMediaProxySecurity();
@@ -29,6 +34,7 @@ app.MapHealthEndpoints();
 app.MapMetricsEndpoint();
 
 app.Run();
+return 0;
 
 /// <summary>The entry point, public for WebApplicationFactory in the tests.</summary>
 public partial class Program;

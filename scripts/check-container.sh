@@ -23,8 +23,26 @@ dotnet restore MediaProxy.Api/MediaProxy.Api.csproj >/dev/null
 eval "$publish" >/dev/null
 test -f "$out/MediaProxy.Api.dll" || { echo "container: publish wrote no MediaProxy.Api.dll" >&2; exit 1; }
 
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-(cd "$out" && ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production exec dotnet MediaProxy.Api.dll >"$out/app.log" 2>&1) &
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+# Production with nothing configured fails closed: one line naming the setting, exit code 1, nothing started.
+port="$(free_port)"
+set +e
+refusal="$(cd "$out" && ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production timeout 60 dotnet MediaProxy.Api.dll 2>&1)"
+code=$?
+set -e
+if [[ "$code" != 1 || "$(printf '%s\n' "$refusal" | wc -l)" != 1 || "$refusal" != "MediaProxy refused to start: "* ]]; then
+  echo "container: the unconfigured app in Production should refuse to start with one line and exit code 1; got $code:" >&2
+  printf '%s\n' "$refusal" >&2; exit 1
+fi
+echo "container: unconfigured in Production, the published app refuses to start (${refusal:0:90}…)"
+
+# Configured as Production requires: a durable store (a Redis address; nothing listens there, and the probes checked
+# here do not need it: /health/ready would answer 503) and the simulator asked for explicitly.
+port="$(free_port)"
+(cd "$out" && ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
+  ConnectionStrings__Redis="127.0.0.1:$(free_port),connectTimeout=500" MediaProxy__Upstream__Simulate=true \
+  exec dotnet MediaProxy.Api.dll >"$out/app.log" 2>&1) &
 app_pid=$!
 for path in /health/live /swagger/v1/swagger.json /client/mediaproxy.js /demo/; do
   code=000

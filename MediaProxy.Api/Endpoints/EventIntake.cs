@@ -30,9 +30,11 @@ internal sealed class EventIntake(
     public async Task<IntakeOutcome> AcceptAsync(string playbackKey, HttpRequest request,
         Func<IReadOnlyList<PlaybackEvent>, ValidationProblem?>? check, CancellationToken cancellationToken)
     {
-        string? idempotencyKey = request.Headers[IdempotencyKeyHeader.Name];
-        idempotencyKey ??= request.Query[IdempotencyKeyQuery];
-        if (idempotencyKey is not null && !IdempotencyKeys.IsValid(idempotencyKey))
+        // Sent twice (two headers, two query parameters) is refused, never joined into "a,b".
+        var header = request.Headers[IdempotencyKeyHeader.Name];
+        var query = request.Query[IdempotencyKeyQuery];
+        var idempotencyKey = header.Count == 1 ? header[0] : header.Count == 0 && query.Count == 1 ? query[0] : null;
+        if (header.Count > 1 || (header.Count == 0 && query.Count > 1) || (idempotencyKey is not null && !IdempotencyKeys.IsValid(idempotencyKey)))
         {
             return new(TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { [IdempotencyKeyHeader.Name] = [$"1 to {IdempotencyKeys.MaxLength} visible ASCII characters, sent once."] },

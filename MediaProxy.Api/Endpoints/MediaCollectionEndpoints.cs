@@ -79,8 +79,16 @@ public static class MediaCollectionEndpoints
     internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> PostEventAsync(
         string sessionId, HttpRequest request, EventIntake intake, PlaybackService playbacks, CancellationToken cancellationToken)
     {
+        // Not even the shape of an id this proxy makes (a trailing newline, a path): refused, as on the player API.
+        if (!PlaybackKey.IsValid(sessionId))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["sessionId"] = [$"A session id here is a playback key: it matches {PlaybackKey.Pattern}."] },
+                title: "Invalid session id.");
+        }
+
         // Only ids this surface (or the player API) created exist; anything else is unknown, as upstream.
-        if (!PlaybackKey.IsValid(sessionId) || await playbacks.GetAsync(sessionId, cancellationToken) is null)
+        if (await playbacks.GetAsync(sessionId, cancellationToken) is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown session.",
                 detail: "No session with this id exists (or it expired). Start one with POST /api/v1/sessions.");

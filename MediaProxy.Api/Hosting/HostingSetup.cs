@@ -14,6 +14,6 @@ public static class HostingSetup
             kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes;
             kestrel.AddServerHeader = false;
         });
-        return builder.AddMediaProxyTelemetry();
+        return builder.AddMediaProxyTelemetry().AddRequestLogScope();
     }
 }

@@ -39,6 +39,7 @@ public static class MediaProxyServiceCollectionExtensions
         services.AddHostedService<PendingPlaybackSweeper>();
         services.AddHostedService<PlaybackBacklogSampler>();
         services.AddHostedService<StartupReport>();
+        services.AddExposureHealthCheck();
         return services;
     }
 

@@ -20,8 +20,16 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, IOptionsMonitor<AuthOptions>
 {
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
+        var presented = context.HttpContext.Request.Headers[AuthOptions.HeaderName];
+        if (presented.Count > 1)
+        {
+            // Two keys in two headers: which one counts is not for the proxy to guess (nor to join them).
+            return ValueTask.FromResult<object?>(TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest,
+                title: $"Repeated {AuthOptions.HeaderName} header.", detail: $"Send one {AuthOptions.HeaderName} header, once."));
+        }
+
         var keys = role == ApiKeyRole.Admin ? options.CurrentValue.AdminApiKeys : options.CurrentValue.PlayerApiKeys;
-        if (keys.Count == 0 || Matches(context.HttpContext.Request.Headers[AuthOptions.HeaderName], keys))
+        if (keys.Count == 0 || Matches(presented, keys))
         {
             return next(context);
         }

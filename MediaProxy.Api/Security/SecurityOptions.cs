@@ -27,20 +27,38 @@ public sealed class CorsOptions
     public IList<string> AllowedOrigins { get; } = [];
 }
 
-/// <summary>Token buckets per client IP and per playback key. Bound from <c>MediaProxy:RateLimits</c>.</summary>
+/// <summary>
+/// Token buckets on the player API. Bound from <c>MediaProxy:RateLimits</c>. Per playback always; per address only
+/// where the client's address is known (<see cref="TrustedProxies"/> or <see cref="DirectlyExposed"/>); per API key
+/// when player keys are on. See docs/design.md, "Rate limits: who is a client".
+/// </summary>
 public sealed class RateLimitOptions
 {
     public const string SectionName = "MediaProxy:RateLimits";
 
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Burst per client IP (a household or a NAT may hold several players).</summary>
-    [Range(1, 1_000_000)]
-    public int PerClientBurst { get; set; } = 200;
+    /// <summary>
+    /// Players reach this instance directly (no ingress or load balancer in front), so a connection's address is
+    /// its client's. Off by default: behind an ingress every player would share the ingress's address and bucket.
+    /// </summary>
+    public bool DirectlyExposed { get; set; }
 
-    /// <summary>Sustained requests per second per client IP.</summary>
+    /// <summary>Burst per client address (an IPv6 /64), where the address is known: a household or a NAT.</summary>
     [Range(1, 1_000_000)]
-    public int PerClientPerSecond { get; set; } = 100;
+    public int PerAddressBurst { get; set; } = 200;
+
+    /// <summary>Sustained requests per second per client address, where the address is known.</summary>
+    [Range(1, 1_000_000)]
+    public int PerAddressPerSecond { get; set; } = 100;
+
+    /// <summary>Burst per player API key: usually a whole fleet of players shares one key, so this is sized for a fleet.</summary>
+    [Range(1, 1_000_000)]
+    public int PerApiKeyBurst { get; set; } = 10_000;
+
+    /// <summary>Sustained requests per second per player API key, on this instance.</summary>
+    [Range(1, 1_000_000)]
+    public int PerApiKeyPerSecond { get; set; } = 5_000;
 
     /// <summary>Burst per playback key (one player batches events: a handful of posts a second at most).</summary>
     [Range(1, 1_000_000)]
@@ -51,8 +69,8 @@ public sealed class RateLimitOptions
     public int PerPlaybackPerSecond { get; set; } = 20;
 
     /// <summary>
-    /// Addresses of reverse proxies whose X-Forwarded-For is trusted for the client IP. Empty: the header is
-    /// ignored (anyone could forge it).
+    /// Reverse proxies (addresses, or networks such as <c>10.0.0.0/8</c>) whose X-Forwarded-For gives the client's
+    /// address. Empty: the header is ignored (anyone could forge it).
     /// </summary>
     public IList<string> TrustedProxies { get; } = [];
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
-using MediaProxy.Core.Playbacks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -19,8 +18,10 @@ public static class SecuritySetup
             .ValidateOnStart();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName))
             .ValidateDataAnnotations()
-            .Validate(o => o.TrustedProxies.All(p => IPAddress.TryParse(p, out _)), "MediaProxy:RateLimits:TrustedProxies must hold IP addresses.")
+            .Validate(o => o.TrustedProxies.All(p => IPAddress.TryParse(p, out _) || System.Net.IPNetwork.TryParse(p, out _)),
+                "MediaProxy:RateLimits:TrustedProxies must hold IP addresses or networks (10.0.0.0/8).")
             .ValidateOnStart();
+        services.AddSingleton<ClientIdentityResolver>();
 
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<CorsOptions>>((cors, origins) =>
@@ -41,18 +42,25 @@ public static class SecuritySetup
             forwarded.KnownProxies.Clear();
             foreach (var proxy in limits.Value.TrustedProxies)
             {
-                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+                if (IPAddress.TryParse(proxy, out var address))
+                {
+                    forwarded.KnownProxies.Add(address);
+                }
+                else
+                {
+                    forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy));
+                }
             }
         });
 
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, limits) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, ClientIdentityResolver>((limiter, limits, clients) =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = RejectAsync;
             if (limits.Value.Enabled)
             {
-                limiter.GlobalLimiter = PlayerLimiter.Create(limits.Value);
+                limiter.GlobalLimiter = PlayerLimiter.Create(limits.Value, clients);
             }
         });
         return services;
@@ -85,32 +93,4 @@ public static class SecuritySetup
 
     private static bool IsOrigin(string origin) =>
         origin == "*" || (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/");
-}
-
-/// <summary>Token buckets chained per client IP and per playback key, for the player API and its drop-in twin only.</summary>
-internal static class PlayerLimiter
-{
-    public static PartitionedRateLimiter<HttpContext> Create(RateLimitOptions options) =>
-        PartitionedRateLimiter.CreateChained(
-            PartitionedRateLimiter.Create<HttpContext, string>(http => IsPlayerApi(http)
-                ? RateLimitPartition.GetTokenBucketLimiter("ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
-                    _ => Bucket(options.PerClientBurst, options.PerClientPerSecond))
-                : RateLimitPartition.GetNoLimiter(string.Empty)),
-            PartitionedRateLimiter.Create<HttpContext, string>(http => IsPlayerApi(http) && (http.Request.RouteValues["playbackKey"] ?? http.Request.RouteValues["sessionId"]) is string key
-                && PlaybackKey.IsValid(key)
-                ? RateLimitPartition.GetTokenBucketLimiter("key:" + key, _ => Bucket(options.PerPlaybackBurst, options.PerPlaybackPerSecond))
-                : RateLimitPartition.GetNoLimiter(string.Empty)));
-
-    private static bool IsPlayerApi(HttpContext http) =>
-        http.Request.Path.StartsWithSegments("/v1/playbacks", StringComparison.Ordinal)
-        || http.Request.Path.StartsWithSegments("/api/v1/sessions", StringComparison.Ordinal);
-
-    private static TokenBucketRateLimiterOptions Bucket(int burst, int perSecond) => new()
-    {
-        TokenLimit = burst,
-        TokensPerPeriod = perSecond,
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
 }

@@ -8,7 +8,8 @@ namespace MediaProxy.Core.Playbacks;
 /// </summary>
 public static partial class PlaybackKey
 {
-    public const string Pattern = "^[A-Za-z0-9_-]{16,128}$";
+    /// <remarks><c>\z</c>, not <c>$</c>: <c>$</c> also matches before a final newline, which let <c>key%0A</c> through.</remarks>
+    public const string Pattern = @"^[A-Za-z0-9_-]{16,128}\z";
 
     public static bool IsValid(string? value) => value is not null && KeyRegex().IsMatch(value);
 

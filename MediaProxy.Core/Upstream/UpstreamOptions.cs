@@ -12,6 +12,12 @@ public sealed class UpstreamOptions : IValidatableObject
     /// </summary>
     public string? BaseUrl { get; set; }
 
+    /// <summary>
+    /// Run the built-in simulator on purpose. Outside Production an empty <see cref="BaseUrl"/> implies it; in
+    /// Production it must be asked for, so a missing BaseUrl cannot quietly send every event to a simulator.
+    /// </summary>
+    public bool Simulate { get; set; }
+
     /// <summary>One HTTP attempt; for the sessions call, the first one (it grows while sessions calls time out).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -50,10 +56,15 @@ public sealed class UpstreamOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    public bool UsesSimulator => string.IsNullOrWhiteSpace(BaseUrl);
+    public bool UsesSimulator => Simulate || string.IsNullOrWhiteSpace(BaseUrl);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (Simulate && !string.IsNullOrWhiteSpace(BaseUrl))
+        {
+            yield return new ValidationResult("Simulate=true and a BaseUrl: set one or the other.", [nameof(Simulate)]);
+        }
+
         if (!UsesSimulator && (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
             yield return new ValidationResult("BaseUrl must be an absolute http(s) URL, or empty for the built-in simulator.", [nameof(BaseUrl)]);

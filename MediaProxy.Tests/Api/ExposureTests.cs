@@ -1,6 +1,6 @@
 using System.Net;
+using MediaProxy.Api.Hosting;
 using MediaProxy.Tests.Infrastructure;
-using Microsoft.Extensions.Options;
 
 namespace MediaProxy.Tests.Api;
 
@@ -103,7 +103,7 @@ public sealed class ExposureTests : IAsyncLifetime
     {
         await using var app = new ConfiguredAppFactory(new Dictionary<string, string?> { [setting] = value });
 
-        var failure = Assert.ThrowsAny<OptionsValidationException>(() => app.CreateClient());
+        var failure = Assert.Throws<ConfigurationRefusedException>(() => app.CreateClient());
 
         Assert.Contains(named, failure.Message, StringComparison.Ordinal);
     }

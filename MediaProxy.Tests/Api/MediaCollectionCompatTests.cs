@@ -51,10 +51,18 @@ public sealed class MediaCollectionCompatTests(AppFixture fixture) : IClassFixtu
         using var http = App.CreateClient();
 
         using var unknown = await PostAsync(http, $"/api/v1/sessions/{TestEvents.NewKey()}/events", TestEvents.Ping(1));
-        using var malformed = await PostAsync(http, "/api/v1/sessions/not..a..key/events", TestEvents.Ping(1));
 
         await AssertProblemAsync(unknown, HttpStatusCode.NotFound, "Unknown session.");
-        await AssertProblemAsync(malformed, HttpStatusCode.NotFound, "Unknown session.");
+    }
+
+    [Fact]
+    public async Task PostEvent_MalformedSessionId_Returns400ProblemDetails()
+    {
+        using var http = App.CreateClient();
+
+        using var malformed = await PostAsync(http, "/api/v1/sessions/not..a..key/events", TestEvents.Ping(1));
+
+        await AssertProblemAsync(malformed, HttpStatusCode.BadRequest, "Invalid session id.");
     }
 
     [Fact]

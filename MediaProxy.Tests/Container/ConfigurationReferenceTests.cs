@@ -1,31 +1,50 @@
-using System.Reflection;
+using System.Text.RegularExpressions;
 using MediaProxy.Api.Hosting;
-using MediaProxy.Core.Playbacks;
 using MediaProxy.Core.Upstream;
 
 namespace MediaProxy.Tests.Container;
 
 /// <summary>
 /// The README's configuration table is the operators' reference: every option the service binds is in it, so a
-/// new setting cannot ship undocumented.
+/// new setting cannot ship undocumented; and every setting name the compose file, the Dockerfile and the docs
+/// spell out binds to an option, so none of them teaches a name the service ignores.
 /// </summary>
-public sealed class ConfigurationReferenceTests
+public sealed partial class ConfigurationReferenceTests
 {
+    private static readonly string[] OperatorFiles = ["docker-compose.yml", "Dockerfile", "README.md"];
+
     public static TheoryData<string> Options() => [.. OptionNames()];
 
-    private static IEnumerable<string> OptionNames()
+    /// <summary>The bound options, from the same reflection the start-up check uses (<see cref="OptionCatalog"/>).</summary>
+    private static IEnumerable<string> OptionNames() => OptionCatalog.Options.Select(o => o.Path);
+
+    /// <summary>Every setting name the operators' files spell out: <c>MediaProxy__…</c> variables and <c>MediaProxy:…</c> paths.</summary>
+    public static TheoryData<string, string> DocumentedNames()
     {
-        Assembly[] assemblies = [typeof(PlaybackOptions).Assembly, typeof(ApiOptions).Assembly];
-        var optionTypes = assemblies.SelectMany(a => a.GetTypes())
-            .Select(t => (Type: t, Section: t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string))
-            .Where(t => t.Section is not null && t.Type.GetConstructor(Type.EmptyTypes) is not null);
-        foreach (var (type, section) in optionTypes)
+        var files = OperatorFiles
+            .Concat(Directory.GetFiles(Path.Combine(RepositoryFiles.Root, "docs"), "*.md").Select(f => Path.GetRelativePath(RepositoryFiles.Root, f)));
+        var names = new TheoryData<string, string>();
+        foreach (var file in files.Distinct())
         {
-            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetMethod is not null && (p.SetMethod?.IsPublic == true || IsCollection(p))))
+            var text = RepositoryFiles.Read(file);
+            // A name quoted as what the service refuses ("unknown setting MediaProxy:…") is an example, not advice.
+            foreach (var name in SettingName().Matches(text).Where(m => !text[..m.Index].EndsWith("unknown setting ", StringComparison.Ordinal))
+                .Select(m => m.Value).Distinct(StringComparer.Ordinal))
             {
-                yield return $"{section}:{property.Name}";
+                names.Add(file, name);
             }
         }
+
+        return names;
+    }
+
+    [Theory]
+    [MemberData(nameof(DocumentedNames))]
+    public void Docs_EverySettingNameSpelledOut_BindsToAnOption(string file, string name)
+    {
+        var path = name.Replace("__", ":", StringComparison.Ordinal);
+
+        Assert.True(OptionCatalog.Binds(path), $"{file} names {name}, which binds to no option (closest: {UnknownSettings.ClosestTo(path)})");
     }
 
     [Theory]
@@ -55,6 +74,6 @@ public sealed class ConfigurationReferenceTests
 
     private static string Readme { get; } = RepositoryFiles.Read("README.md");
 
-    private static bool IsCollection(PropertyInfo property) =>
-        property.PropertyType != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(property.PropertyType);
+    [GeneratedRegex(@"MediaProxy(__|:)[A-Za-z][A-Za-z0-9]*((__|:)[A-Za-z0-9]+)+")]
+    private static partial Regex SettingName();
 }

@@ -26,6 +26,7 @@ public sealed class HostileInputFuzzTests(AppFixture fixture) : IClassFixture<Ap
     public async Task PostEvents_ThousandsOfMutatedBodies_OnlyClearAnswersAndNothingMalformedUpstream()
     {
         var mutator = new EventMutator(Seed);
+        var edges = new Random(Seed + 1); // its own sequence, so the bodies stay those of the seed
         var http = App.CreateClient();
         var rejected = new List<string>();
         var accepted = new List<string>();
@@ -36,15 +37,18 @@ public sealed class HostileInputFuzzTests(AppFixture fixture) : IClassFixture<Ap
         {
             var key = TestEvents.NewKey();
             var body = mutator.Next(mediaId: key);
-            using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var response = await http.PostAsync($"/v1/playbacks/{key}/events", content);
+            var edge = HostileEdge.Next(edges);
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{edge.Surface}/{key}{edge.KeySuffix}/events") { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            edge.AddHeaders(request);
+            using var response = await http.SendAsync(request);
             var status = (int)response.StatusCode;
             var text = await response.Content.ReadAsStringAsync();
             var sent = Encoding.UTF8.GetString(body);
-            var what = $"seed {Seed}, case {i}: {status} for {sent[..Math.Min(sent.Length, 300)]}\n{text}";
+            var what = $"seed {Seed}, case {i} ({edge}): {status} for {sent[..Math.Min(sent.Length, 300)]}\n{text}";
 
             Assert.True(status is (>= 200 and < 300) or (>= 400 and < 500), what);
+            Assert.True(!edge.IsHostile || status == 400, what);
             if (status >= 400)
             {
                 Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json", what);
@@ -80,6 +84,40 @@ public sealed class HostileInputFuzzTests(AppFixture fixture) : IClassFixture<Ap
             }
         }
     }
+}
+
+/// <summary>
+/// What a case does besides its body: most post it plainly to the player API; some carry an edge that must be a 400
+/// on either surface, whatever the body: a key with a trailing line break or blank, a repeated Idempotency-Key or
+/// X-Api-Key header.
+/// </summary>
+internal sealed record HostileEdge(string Surface, string KeySuffix, string? RepeatedHeader)
+{
+    private static readonly string[] Suffixes = ["%0A", "%0D%0A", "%0D", "%09", "%20", "%E2%80%A8", "%C2%A0"];
+
+    public bool IsHostile => KeySuffix.Length > 0 || RepeatedHeader is not null;
+
+    public static HostileEdge Next(Random random)
+    {
+        var surface = random.Next(2) == 0 ? "/v1/playbacks" : "/api/v1/sessions";
+        return random.Next(12) switch
+        {
+            0 => new(surface, Suffixes[random.Next(Suffixes.Length)], null),
+            1 => new("/v1/playbacks", string.Empty, "Idempotency-Key"),
+            2 => new("/v1/playbacks", string.Empty, "X-Api-Key"),
+            _ => new("/v1/playbacks", string.Empty, null),
+        };
+    }
+
+    public void AddHeaders(HttpRequestMessage request)
+    {
+        if (RepeatedHeader is not null)
+        {
+            request.Headers.TryAddWithoutValidation(RepeatedHeader, ["first-value", "second-value"]);
+        }
+    }
+
+    public override string ToString() => IsHostile ? $"{Surface}, key suffix '{KeySuffix}', repeated {RepeatedHeader ?? "nothing"}" : "plain";
 }
 
 /// <summary>Specs that measure the test process's memory run alone, after the parallel ones.</summary>

@@ -82,6 +82,97 @@ public sealed class HostileRequestTests(AppFixture fixture) : IClassFixture<AppF
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Theory]
+    [InlineData("%0A")]
+    [InlineData("%0D%0A")]
+    [InlineData("%0D")]
+    public async Task PostEvents_KeyWithATrailingLineBreak_BadRequestOnBothSurfacesAndNothingForwarded(string lineBreak)
+    {
+        var key = TestEvents.NewKey();
+        var http = App.CreateClient();
+
+        // The player API would have created the playback; the drop-in surface would then have forwarded into it.
+        using var player = await PostJsonAsync(http, $"/v1/playbacks/{key}{lineBreak}/events", TestEvents.SessionStart(key));
+        using var dropIn = await PostJsonAsync(http, $"/api/v1/sessions/{key}{lineBreak}/events", TestEvents.Ping(1));
+
+        await AssertProblemAsync(player, HttpStatusCode.BadRequest);
+        await AssertProblemAsync(dropIn, HttpStatusCode.BadRequest);
+        await AssertNothingForwardedAsync(key);
+    }
+
+    [Theory]
+    [InlineData("/v1/playbacks/{0}/events", "header")]
+    [InlineData("/v1/playbacks/{0}/events", "query")]
+    [InlineData("/api/v1/sessions/{0}/events", "header")]
+    public async Task PostEvents_IdempotencyKeySentTwice_BadRequestNeverJoined(string template, string where)
+    {
+        var key = TestEvents.NewKey();
+        var http = App.CreateClient();
+        if (template.StartsWith("/api/", StringComparison.Ordinal))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await new PlaybackClient(http).PostAsync(key, TestEvents.SessionStart(key))).Status);
+        }
+
+        var path = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, key);
+        using var request = new HttpRequestMessage(HttpMethod.Post, where == "query" ? $"{path}?idempotencyKey=a&idempotencyKey=b" : path)
+        {
+            Content = new StringContent(TestEvents.Ping(1), Encoding.UTF8, "application/json"),
+        };
+        if (where == "header")
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", ["retry-a", "retry-b"]);
+        }
+
+        using var response = await http.SendAsync(request);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("Idempotency-Key", problem, StringComparison.Ordinal);
+        if (!template.StartsWith("/api/", StringComparison.Ordinal))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/v1/playbacks/{key}")).StatusCode); // nothing stored
+        }
+    }
+
+    [Fact]
+    public async Task PostEvents_ApiKeySentTwice_BadRequestProblem()
+    {
+        var key = TestEvents.NewKey();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/playbacks/{key}/events")
+        {
+            Content = new StringContent(TestEvents.Ping(1), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("X-Api-Key", ["key-one", "key-two"]);
+
+        using var response = await App.CreateClient().SendAsync(request);
+
+        Assert.Contains("X-Api-Key", await AssertProblemAsync(response, HttpStatusCode.BadRequest), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await App.CreateClient().GetAsync($"/v1/playbacks/{key}")).StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> PostJsonAsync(HttpClient http, string path, string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        return await http.PostAsync(path, content);
+    }
+
+    private static async Task<string> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return body;
+    }
+
+    /// <summary>A normal playback started afterwards reaches the upstream; by then a forward of <paramref name="mediaId"/>'s would have too.</summary>
+    private async Task AssertNothingForwardedAsync(string mediaId)
+    {
+        var sentinel = TestEvents.NewKey();
+        var player = new PlaybackClient(App.CreateClient());
+        Assert.Equal(HttpStatusCode.Accepted, (await player.PostAsync(sentinel, TestEvents.SessionStart(sentinel))).Status);
+        await player.WaitForStateAsync(sentinel, "live");
+        Assert.Empty(App.Upstream.SessionsForMedia(mediaId));
+    }
+
     private async Task AssertStillServingAsync()
     {
         var key = TestEvents.NewKey();

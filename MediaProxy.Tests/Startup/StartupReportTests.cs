@@ -1,0 +1,69 @@
+using System.Text.Json;
+using MediaProxy.Tests.Infrastructure;
+
+namespace MediaProxy.Tests.Startup;
+
+/// <summary>
+/// What an operator reads at start-up and on /health/ready: the store, the upstream, keys, rate limits, CORS,
+/// Swagger and metrics, the URLs to open, and an open API in Production on the network said at every start.
+/// </summary>
+public sealed class StartupReportTests
+{
+    internal const int Database = 6;
+
+    [Fact]
+    public async Task Start_ProductionWithoutKeysOnAllInterfaces_WarnsAndReadyShowsItDegraded()
+    {
+        await using var run = StartupRun.Start(await ProductionAsync(), host: "0.0.0.0");
+        await run.WaitUntilListeningAsync();
+        using var http = run.CreateClient();
+
+        using var ready = await http.GetAsync("/health/ready");
+        using var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+
+        Assert.True(ready.IsSuccessStatusCode, $"{ready.StatusCode}: {body.RootElement}"); // degraded, still ready
+        Assert.Equal("Degraded", body.RootElement.GetProperty("status").GetString());
+        var exposure = body.RootElement.GetProperty("checks").GetProperty("exposure");
+        Assert.Equal("Degraded", exposure.GetProperty("status").GetString());
+        Assert.Equal(0, exposure.GetProperty("data").GetProperty("playerApiKeys").GetInt32());
+        Assert.Contains($"0.0.0.0:{run.Port}", exposure.GetProperty("data").GetProperty("addresses").GetString(), StringComparison.Ordinal);
+        await WaitForListeningLineAsync(run);
+        Assert.Contains(run.Lines, l => l.Contains("OPEN API", StringComparison.Ordinal) && l.Contains("\"Warning\"", StringComparison.Ordinal));
+        string[] reported = ["Store: Redis", "Upstream: the built-in SIMULATOR", "Authentication: player API OFF", "Rate limits: per playback 20/s",
+            "CORS: no browser origin allowed", "Swagger: on at /swagger", $"Listening on http://0.0.0.0:{run.Port}: Swagger UI http://localhost:{run.Port}/swagger"];
+        Assert.All(reported, text => Assert.Contains(run.Lines, l => l.Contains(text, StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0", true)]
+    [InlineData("127.0.0.1", false)]
+    public async Task Start_ProductionWithPlayerKeysOrOnLoopback_NoOpenApiWarning(string host, bool keys)
+    {
+        var environment = await ProductionAsync();
+        if (keys)
+        {
+            environment["MediaProxy__Auth__PlayerApiKeys__0"] = "player-key";
+        }
+
+        await using var run = StartupRun.Start(environment, host);
+        await run.WaitUntilListeningAsync();
+        using var http = run.CreateClient();
+
+        using var body = JsonDocument.Parse(await http.GetStringAsync("/health/ready"));
+
+        Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("exposure").GetProperty("status").GetString());
+        await WaitForListeningLineAsync(run); // the warning, when there is one, is written just before it
+        Assert.DoesNotContain(run.Lines, l => l.Contains("OPEN API", StringComparison.Ordinal));
+    }
+
+    private static Task WaitForListeningLineAsync(StartupRun run) =>
+        Eventually.WaitUntilAsync(() => run.Lines.Any(l => l.Contains("Listening on", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), () => run.Output);
+
+    private static async Task<Dictionary<string, string>> ProductionAsync() => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        // A database of its own: an instance on the shared one would take over other specs' pending playbacks.
+        ["ConnectionStrings__Redis"] = await RedisServer.GetConnectionStringAsync(Database),
+        ["MediaProxy__Upstream__Simulate"] = "true",
+    };
+}
