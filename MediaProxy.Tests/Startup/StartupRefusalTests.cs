@@ -33,7 +33,7 @@ public sealed class StartupRefusalTests
 
     [Theory]
     [InlineData(null, "MediaProxy:Upstream:BaseUrl is empty. In Production set it to the Media Collection API")]
-    [InlineData("MediaProxy__Upstream__Simulate", "ConnectionStrings:Redis is empty, so the store would not be durable")]
+    [InlineData("MediaProxy__Upstream__Simulate", "The store would not be durable (embedded Garnet in memory")]
     public async Task Start_ProductionUnsafeDefaults_Refused(string? simulate, string expected)
     {
         var environment = new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" };

@@ -56,6 +56,36 @@ public sealed class StartupReportTests
         Assert.DoesNotContain(run.Lines, l => l.Contains("OPEN API", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Start_ProductionOnTheEmbeddedStoreWithADataDirectory_StartsDurableAndSaysWhere()
+    {
+        var directory = Directory.CreateTempSubdirectory("mediaproxy-data-").FullName;
+        try
+        {
+            var environment = new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["MediaProxy__Upstream__Simulate"] = "true",
+                ["MediaProxy__Embedded__DataDirectory"] = directory,
+            };
+            await using (var run = StartupRun.Start(environment, host: "127.0.0.1"))
+            {
+                await run.WaitUntilListeningAsync();
+                using var http = run.CreateClient();
+
+                using var ready = await http.GetAsync("/health/ready");
+
+                Assert.True(ready.IsSuccessStatusCode, run.Output);
+                Assert.Contains(run.Lines, l => l.Contains($"Store: embedded Garnet, durable in {directory}", StringComparison.Ordinal));
+                Assert.DoesNotContain(run.Lines, l => l.Contains("NOT durable", StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static Task WaitForListeningLineAsync(StartupRun run) =>
         Eventually.WaitUntilAsync(() => run.Lines.Any(l => l.Contains("Listening on", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), () => run.Output);
 
