@@ -28,6 +28,7 @@ app.UseMediaProxyOpenApi();
 app.UseClientAssets();
 
 app.MapPlaybackEndpoints();
+app.MapAdminEndpoints();
 app.MapMediaCollectionEndpoints();
 app.MapSimulatorEndpoints();
 app.MapHealthEndpoints();

@@ -23,9 +23,17 @@ public sealed record PlaybackStatusResponse(
 /// <summary>Events the upstream refused, each with the status and answer it gave.</summary>
 public sealed record DeadLettersResponse(string PlaybackKey, IReadOnlyList<JsonElement> DeadLetters);
 
+/// <summary>A page of playbacks by state, and the cursor of the next page (null after the last).</summary>
+public sealed record PlaybackListResponse(IReadOnlyList<PlaybackStatusResponse> Playbacks, string? NextCursor);
+
+/// <summary>How many failed playbacks were put back to work.</summary>
+public sealed record RetriedResponse(int Retried);
+
 /// <summary>Source-generated serialization for the hot paths' responses.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(PlaybackAcceptedResponse))]
 [JsonSerializable(typeof(PlaybackStatusResponse))]
 [JsonSerializable(typeof(DeadLettersResponse))]
+[JsonSerializable(typeof(PlaybackListResponse))]
+[JsonSerializable(typeof(RetriedResponse))]
 internal sealed partial class MediaProxyJsonContext : JsonSerializerContext;
