@@ -147,8 +147,7 @@
     var list = document.getElementById('received');
     list.textContent = '';
     list.appendChild(element('li', 'sessionStart → session ' + session.sessionId.slice(0, 8) + '…'));
-    session.events.forEach(function (json) {
-      var event = JSON.parse(json);
+    session.events.forEach(function (event) {
       list.appendChild(element('li', event.eventType + ' @ ' + event.playerTime.playhead.toFixed(1) + ' s'));
     });
   }
