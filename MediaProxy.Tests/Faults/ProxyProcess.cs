@@ -99,7 +99,7 @@ public sealed class ProxyProcess : IAsyncDisposable
     }
 
     /// <summary>MediaProxy.Api.dll as built for the configuration these tests run in.</summary>
-    private static string ApiDll { get; } = FindApiDll();
+    internal static string ApiDll { get; } = FindApiDll();
 
     private static string FindApiDll()
     {
