@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # What can be checked of the container on a machine without a Docker engine (CI here has none):
 #  1. the Dockerfile's own `dotnet publish` line, run as written (output redirected to a temp folder), gives an
-#     app that starts on ASP.NET Core's runtime the way the image runs it and answers its probes;
-#  2. docker-compose.yml parses (`docker-compose config`, Debian's docker-compose, installed when missing).
-# Not checked here: the image build itself, the base images, the non-root user. Prints one line per check.
+#     app that starts on ASP.NET Core's runtime the way the image runs it (ASPNETCORE_HTTP_PORTS) and answers its
+#     probes, and the image's HEALTHCHECK command (`dotnet MediaProxy.Api.dll probe`) reports it healthy;
+#  2. docker-compose.yml parses, with and without the observability profile (`docker-compose config`, Debian's
+#     docker-compose, installed when missing), and every service has a healthcheck.
+# Not checked here: the image build itself and the base images (scripts/build-image.sh builds and runs the image
+# with podman on locally made stand-ins for the base images). Prints one line per check.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -24,7 +27,7 @@ eval "$publish" >/dev/null
 test -f "$out/MediaProxy.Api.dll" || { echo "container: publish wrote no MediaProxy.Api.dll" >&2; exit 1; }
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-(cd "$out" && ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production exec dotnet MediaProxy.Api.dll >"$out/app.log" 2>&1) &
+(cd "$out" && ASPNETCORE_HTTP_PORTS="$port" ASPNETCORE_ENVIRONMENT=Production exec dotnet MediaProxy.Api.dll >"$out/app.log" 2>&1) &
 app_pid=$!
 for path in /health/live /swagger/v1/swagger.json /client/mediaproxy.js /demo/; do
   code=000
@@ -40,11 +43,24 @@ for path in /health/live /swagger/v1/swagger.json /client/mediaproxy.js /demo/; 
     fi
   fi
 done
-echo "container: Dockerfile publish line OK, the published app answers its probes (port $port)"
+healthcheck="$(grep -E '^ +CMD \["dotnet", "/app/MediaProxy.Api.dll", "probe"\]' Dockerfile | sed -e 's/^ *CMD //')"
+[[ -n "$healthcheck" ]] || { echo "container: no HEALTHCHECK probe command in the Dockerfile" >&2; exit 1; }
+if ! probe_output="$(cd "$out" && ASPNETCORE_HTTP_PORTS="$port" dotnet MediaProxy.Api.dll probe)"; then
+  echo "container: the HEALTHCHECK probe failed: $probe_output" >&2; cat "$out/app.log" >&2; exit 1
+fi
+echo "container: Dockerfile publish line OK, the published app answers its probes (port $port), HEALTHCHECK probe: $probe_output"
 
 if ! command -v docker-compose >/dev/null 2>&1; then
   as_root apt-get update -qq >/dev/null
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null
 fi
 docker-compose -f docker-compose.yml config -q
-echo "container: docker-compose.yml parses ($(docker-compose -f docker-compose.yml config --services | tr '\n' ' '))"
+docker-compose -f docker-compose.yml --profile observability config -q
+services="$(docker-compose -f docker-compose.yml --profile observability config --services | sort | tr '\n' ' ')"
+config="$(docker-compose -f docker-compose.yml --profile observability config)"
+for service in $services; do
+  # The service's block in the normalised output, up to the next service: it must have a healthcheck.
+  block="$(awk -v s="  $service:" '$0 == s { on = 1; next } on && /^  [a-z]/ { on = 0 } on' <<<"$config")"
+  grep -q '^    healthcheck:' <<<"$block" || { echo "container: service $service has no healthcheck" >&2; exit 1; }
+done
+echo "container: docker-compose.yml parses, every service has a healthcheck ($services)"
