@@ -41,6 +41,28 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostEvents_SessionStartWithMediaParamsOnly_SimulatorGetsDemoTrackingParams()
+    {
+        var key = TestEvents.NewKey();
+        var client = new PlaybackClient(_app.CreateClient());
+        var mediaOnly = $$$"""
+            {"playerTime":{"playhead":0,"ts":1732500000000},"eventType":"sessionStart","params":{"media.id":"{{{key}}}",
+            "media.length":60,"media.contentType":"VOD","media.playerName":"p","media.channel":"c"}}
+            """;
+
+        var (status, body) = await client.PostAsync(key, mediaOnly);
+        await client.WaitForStateAsync(key, "live");
+
+        Assert.True(status == HttpStatusCode.Accepted, body.ToString());
+        using var sessions = JsonDocument.Parse(await _app.CreateClient().GetStringAsync("/simulator/sessions"));
+        var session = Assert.Single(sessions.RootElement.EnumerateArray(), s => s.GetProperty("sessionStart").GetProperty("params").GetProperty("media.id").GetString() == key);
+        var received = session.GetProperty("sessionStart").GetProperty("params");
+        Assert.Equal("mediaproxy-demo.sc.omtrdc.net", received.GetProperty("analytics.trackingServer").GetString());
+        Assert.Equal("mediaproxydemo", received.GetProperty("analytics.reportSuite").GetString());
+        Assert.Equal("MEDIAPROXYDEMO@AdobeOrg", received.GetProperty("visitor.marketingCloudOrgId").GetString());
+    }
+
+    [Fact]
     public async Task HealthReady_InMemoryStore_Healthy()
     {
         using var response = await _app.CreateClient().GetAsync("/health/ready");
