@@ -3,13 +3,13 @@
 #  1. promtool parses every PromQL expression of deploy/observability/grafana/dashboards/mediaproxy.json;
 #  2. a proxy (Release build) in front of a second instance as its simulated upstream (real HTTP, as in compose)
 #     plays a few playbacks; Prometheus scrapes it every second, and every query must return data.
-# Grafana itself is not run (not in Debian). Prints one line per check; needs `dotnet build -c Release` first.
+# Grafana itself is not run (not in Debian). Prints one line per check; builds MediaProxy.Api (Release) if needed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 dashboard=deploy/observability/grafana/dashboards/mediaproxy.json
 dll=MediaProxy.Api/bin/Release/net10.0/MediaProxy.Api.dll
-[[ -f "$dll" ]] || { echo "dashboard: build first (dotnet build -c Release)" >&2; exit 1; }
+[[ -f "$dll" ]] || dotnet build MediaProxy.Api/MediaProxy.Api.csproj -c Release -nologo -v quiet >/dev/null
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 fi
