@@ -4,6 +4,12 @@ using MediaProxy.Api.Hosting;
 using MediaProxy.Api.OpenApi;
 using MediaProxy.Api.Security;
 
+// `dotnet MediaProxy.Api.dll probe [url]`: the container's HEALTHCHECK, without curl in the image.
+if (HealthProbe.IsRequested(args))
+{
+    return await HealthProbe.RunAsync(args, Console.Out);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddMediaProxyHosting();
@@ -34,7 +40,7 @@ app.MapSimulatorEndpoints();
 app.MapHealthEndpoints();
 app.MapMetricsEndpoint();
 
-app.Run();
+await app.RunAsync();
 return 0;
 
 /// <summary>The entry point, public for WebApplicationFactory in the tests.</summary>

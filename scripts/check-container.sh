@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # What can be checked of the container on a machine without a Docker engine (CI here has none):
 #  1. the Dockerfile's own `dotnet publish` line, run as written (output redirected to a temp folder), gives an
-#     app that starts on ASP.NET Core's runtime the way the image runs it and answers its probes;
-#  2. docker-compose.yml parses (`docker-compose config`, Debian's docker-compose, installed when missing).
-# Not checked here: the image build itself, the base images, the non-root user. Prints one line per check.
+#     app that starts on ASP.NET Core's runtime the way the image runs it (ASPNETCORE_HTTP_PORTS) and answers its
+#     probes, and the image's HEALTHCHECK command (`dotnet MediaProxy.Api.dll probe`) reports it healthy;
+#  2. docker-compose.yml parses, with and without the observability profile (`docker-compose config`, Debian's
+#     docker-compose, installed when missing), and every service has a healthcheck.
+# Not checked here: the image build itself and the base images (scripts/build-image.sh builds and runs the image
+# with podman on locally made stand-ins for the base images). Prints one line per check.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -28,7 +31,7 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 # Production with nothing configured fails closed: one line naming the setting, exit code 1, nothing started.
 port="$(free_port)"
 set +e
-refusal="$(cd "$out" && ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production timeout 60 dotnet MediaProxy.Api.dll 2>&1)"
+refusal="$(cd "$out" && ASPNETCORE_HTTP_PORTS="$port" ASPNETCORE_ENVIRONMENT=Production timeout 60 dotnet MediaProxy.Api.dll 2>&1)"
 code=$?
 set -e
 if [[ "$code" != 1 || "$(printf '%s\n' "$refusal" | wc -l)" != 1 || "$refusal" != "MediaProxy refused to start: "* ]]; then
@@ -37,11 +40,11 @@ if [[ "$code" != 1 || "$(printf '%s\n' "$refusal" | wc -l)" != 1 || "$refusal" !
 fi
 echo "container: unconfigured in Production, the published app refuses to start (${refusal:0:90}…)"
 
-# Configured as Production requires: a durable store (a Redis address; nothing listens there, and the probes checked
-# here do not need it: /health/ready would answer 503) and the simulator asked for explicitly.
+# Configured as the image runs it alone: Production, the embedded store durable in a data directory (the image's
+# /data volume), and the simulator asked for explicitly.
 port="$(free_port)"
-(cd "$out" && ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
-  ConnectionStrings__Redis="127.0.0.1:$(free_port),connectTimeout=500" MediaProxy__Upstream__Simulate=true \
+(cd "$out" && ASPNETCORE_HTTP_PORTS="$port" ASPNETCORE_ENVIRONMENT=Production \
+  MediaProxy__Embedded__DataDirectory="$out/data" MediaProxy__Upstream__Simulate=true \
   exec dotnet MediaProxy.Api.dll >"$out/app.log" 2>&1) &
 app_pid=$!
 for path in /health/live /swagger/v1/swagger.json /client/mediaproxy.js /demo/; do
@@ -58,11 +61,24 @@ for path in /health/live /swagger/v1/swagger.json /client/mediaproxy.js /demo/; 
     fi
   fi
 done
-echo "container: Dockerfile publish line OK, the published app answers its probes (port $port)"
+healthcheck="$(grep -E '^ +CMD \["dotnet", "/app/MediaProxy.Api.dll", "probe"\]' Dockerfile | sed -e 's/^ *CMD //')"
+[[ -n "$healthcheck" ]] || { echo "container: no HEALTHCHECK probe command in the Dockerfile" >&2; exit 1; }
+if ! probe_output="$(cd "$out" && ASPNETCORE_HTTP_PORTS="$port" dotnet MediaProxy.Api.dll probe)"; then
+  echo "container: the HEALTHCHECK probe failed: $probe_output" >&2; cat "$out/app.log" >&2; exit 1
+fi
+echo "container: Dockerfile publish line OK, the published app answers its probes (port $port), HEALTHCHECK probe: $probe_output"
 
 if ! command -v docker-compose >/dev/null 2>&1; then
   as_root apt-get update -qq >/dev/null
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null
 fi
 docker-compose -f docker-compose.yml config -q
-echo "container: docker-compose.yml parses ($(docker-compose -f docker-compose.yml config --services | tr '\n' ' '))"
+docker-compose -f docker-compose.yml --profile observability config -q
+services="$(docker-compose -f docker-compose.yml --profile observability config --services | sort | tr '\n' ' ')"
+config="$(docker-compose -f docker-compose.yml --profile observability config)"
+for service in $services; do
+  # The service's block in the normalised output, up to the next service: it must have a healthcheck.
+  block="$(awk -v s="  $service:" '$0 == s { on = 1; next } on && /^  [a-z]/ { on = 0 } on' <<<"$config")"
+  grep -q '^    healthcheck:' <<<"$block" || { echo "container: service $service has no healthcheck" >&2; exit 1; }
+done
+echo "container: docker-compose.yml parses, every service has a healthcheck ($services)"

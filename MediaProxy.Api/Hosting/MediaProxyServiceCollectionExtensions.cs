@@ -17,7 +17,9 @@ public static class MediaProxyServiceCollectionExtensions
         services.AddValidatedOptions<UpstreamOptions>(configuration, UpstreamOptions.SectionName);
         services.AddValidatedOptions<SimulatorOptions>(configuration, SimulatorOptions.SectionName);
         services.AddValidatedOptions<TrackingOptions>(configuration, TrackingOptions.SectionName);
-        services.AddSingleton(sp => new TrackingPolicy(sp.GetRequiredService<IOptions<TrackingOptions>>().Value));
+        // In front of the simulator, demo values fill the tracking params a player leaves out (README's snippet).
+        services.AddSingleton(sp => new TrackingPolicy(sp.GetRequiredService<IOptions<TrackingOptions>>().Value,
+            fillSimulatorDemoParams: sp.GetRequiredService<IOptions<UpstreamOptions>>().Value.UsesSimulator));
 
         services.AddSingleton(TimeProvider.System);
         services.AddPlaybackStore(configuration);

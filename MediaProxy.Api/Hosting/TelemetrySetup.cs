@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using MediaProxy.Core.Playbacks;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -21,6 +22,7 @@ public static class TelemetrySetup
                 // System.Runtime: the runtime's own meter (GC pauses and collections, thread pool queue, CPU), so
                 // a latency spike can be told from a GC pause on a dashboard.
                 metrics.AddMeter(PlaybackMetrics.MeterName, "System.Runtime")
+                    .AddView(SecondsHistogramWithoutAdvice)
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddPrometheusExporter();
@@ -65,6 +67,16 @@ public static class TelemetrySetup
 
         return builder;
     }
+
+    /// <summary>
+    /// A duration histogram in seconds that brings no bucket bounds of its own (instrument advice) gets bounds in
+    /// seconds: OpenTelemetry's defaults (0, 5, 10, 25 … 10000) are sized for milliseconds and would put every call
+    /// under 5 s in one bucket. The MediaProxy meter's histograms and ASP.NET Core's bring their own.
+    /// </summary>
+    private static MetricStreamConfiguration? SecondsHistogramWithoutAdvice(Instrument instrument) =>
+        instrument is Histogram<double> { Unit: "s", Advice: null }
+            ? new ExplicitBucketHistogramConfiguration { Boundaries = [.. PlaybackMetrics.SessionsDurationBuckets] }
+            : null;
 
     /// <summary>The Prometheus scraping endpoint at /metrics.</summary>
     public static WebApplication MapMetricsEndpoint(this WebApplication app)

@@ -31,13 +31,33 @@ public sealed class TrackingOptions
     public TrackingMismatch OnMismatch { get; set; } = TrackingMismatch.Reject;
 }
 
-/// <summary>Applies <see cref="TrackingOptions"/> to sessionStart events: fills owned params, rejects or overrides others.</summary>
+/// <summary>
+/// Applies <see cref="TrackingOptions"/> to sessionStart events: fills owned params, rejects or overrides others.
+/// In front of the built-in simulator it also fills <see cref="SimulatorDemoParams"/> that a player left out (never
+/// in front of a real upstream), so a player that sends only its media params works on a proxy with no settings.
+/// </summary>
 public sealed class TrackingPolicy
 {
+    /// <summary>Demo values of the required tracking params, for the simulator only: they reach no report suite.</summary>
+    public static readonly IReadOnlyDictionary<string, string> SimulatorDemoParams = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["analytics.trackingServer"] = "mediaproxy-demo.sc.omtrdc.net",
+        ["analytics.reportSuite"] = "mediaproxydemo",
+        ["visitor.marketingCloudOrgId"] = "MEDIAPROXYDEMO@AdobeOrg",
+    };
+
     private readonly Dictionary<string, JsonValue> _owned = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonValue> _fallbacks = new(StringComparer.Ordinal);
     private readonly TrackingMismatch _onMismatch;
 
     public TrackingPolicy(TrackingOptions options)
+        : this(options, fillSimulatorDemoParams: false)
+    {
+    }
+
+    /// <param name="options">The tracking params the proxy owns.</param>
+    /// <param name="fillSimulatorDemoParams">True only when the upstream is the built-in simulator.</param>
+    public TrackingPolicy(TrackingOptions options, bool fillSimulatorDemoParams)
     {
         ArgumentNullException.ThrowIfNull(options);
         Own("analytics.trackingServer", options.TrackingServer);
@@ -49,17 +69,25 @@ public sealed class TrackingPolicy
         }
 
         _onMismatch = options.OnMismatch;
+        if (fillSimulatorDemoParams)
+        {
+            foreach (var (param, value) in SimulatorDemoParams.Where(p => !_owned.ContainsKey(p.Key)))
+            {
+                _fallbacks[param] = JsonValue.Create(value);
+            }
+        }
     }
 
     /// <summary>No tracking param is owned: events pass unchanged.</summary>
     public static TrackingPolicy None { get; } = new(new TrackingOptions());
 
-    public bool Owns(string param) => _owned.ContainsKey(param);
+    /// <summary>Whether the proxy puts this param in when a sessionStart leaves it out (so a player may).</summary>
+    public bool Owns(string param) => _owned.ContainsKey(param) || _fallbacks.ContainsKey(param);
 
     /// <summary>The sessionStart with the owned params set, or null with the errors added.</summary>
     internal string? Apply(string sessionStartJson, string prefix, ErrorCollector errors)
     {
-        if (_owned.Count == 0)
+        if (_owned.Count == 0 && _fallbacks.Count == 0)
         {
             return sessionStartJson;
         }
@@ -80,6 +108,11 @@ public sealed class TrackingPolicy
                 continue;
             }
 
+            parameters[name] = value.DeepClone();
+        }
+
+        foreach (var (name, value) in _fallbacks.Where(f => parameters[f.Key] is null))
+        {
             parameters[name] = value.DeepClone();
         }
 

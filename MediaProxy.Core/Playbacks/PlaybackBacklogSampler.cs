@@ -5,10 +5,11 @@ using Microsoft.Extensions.Options;
 namespace MediaProxy.Core.Playbacks;
 
 /// <summary>
-/// Every <see cref="PlaybackOptions.MetricsSampleInterval"/>, reads the backlog of the whole store from the pending
-/// index at a fixed cost, whatever its size (about fifty commands: a count per shard, and the few playbacks due
-/// longest): how many playbacks have work pending, and the age of the oldest event among those due longest.
-/// Sampling the index keeps the accept path free of bookkeeping and needs no SCAN.
+/// Every <see cref="PlaybackOptions.MetricsSampleInterval"/>, reads the backlog of the whole store from the indexes
+/// at a fixed cost, whatever its size (about a hundred commands): the playbacks with work pending and the failed
+/// ones (counted exactly), their states and queued events (from a random sample of <see cref="Sampled"/>: exact
+/// while the backlog is that small, an estimate beyond), and the age of the oldest event among the playbacks due
+/// longest. Sampling the indexes keeps the accept path free of bookkeeping and needs no SCAN.
 /// </summary>
 public sealed partial class PlaybackBacklogSampler(
     IPlaybackCoordination coordination,
@@ -18,6 +19,9 @@ public sealed partial class PlaybackBacklogSampler(
     TimeProvider timeProvider,
     ILogger<PlaybackBacklogSampler> logger) : PeriodicBackgroundService(options.Value.MetricsSampleInterval, timeProvider)
 {
+    /// <summary>Playbacks read per sample for the states and queue lengths.</summary>
+    public const int Sampled = 64;
+
     /// <summary>How many of the playbacks due longest are read for the oldest event's age.</summary>
     public const int OldestSampled = 8;
 
@@ -29,11 +33,18 @@ public sealed partial class PlaybackBacklogSampler(
         try
         {
             var now = Time.GetUtcNow();
-            var pending = coordination.CountPendingAsync(cancellationToken);
+            var pending = coordination.CountAsync(failed: false, cancellationToken);
+            var failed = coordination.CountAsync(failed: true, cancellationToken);
+            var sample = await Task.WhenAll((await coordination.SamplePendingAsync(Sampled, cancellationToken)).Select(key => store.GetAsync(key, cancellationToken)));
             var heads = await Task.WhenAll((await coordination.DuePendingAsync(now, OldestSampled, cancellationToken))
                 .Select(key => store.PeekAsync(key, 1, cancellationToken)));
             var oldest = heads.SelectMany(h => h).Select(h => h.AcceptedAt).OfType<DateTimeOffset>().DefaultIfEmpty(now).Min();
-            metrics.Observe(new BacklogSample(await pending, now - oldest));
+
+            // The sample stands for the whole pending index: scaled up by how many it stands for.
+            var read = sample.OfType<PlaybackSnapshot>().ToList();
+            var scale = read.Count == 0 ? 0 : (double)await pending / read.Count;
+            var byState = read.GroupBy(p => p.State.ToWire()).ToDictionary(g => g.Key, g => (long)Math.Round(g.Count() * scale), StringComparer.Ordinal);
+            metrics.Observe(new BacklogSample(await pending, await failed, (long)Math.Round(read.Sum(p => p.Queued) * scale), now - oldest, byState));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -19,6 +19,20 @@ public sealed class PlaybackMetrics
 {
     public const string MeterName = "MediaProxy";
 
+    /// <summary>
+    /// Bucket bounds (s) of the sessions call: no wider than a quarter of their upper bound from 1 s to 30 s, so a
+    /// 2 s call reads as 2–2.5 s in a quantile (OpenTelemetry's default bounds, 0, 5, 10, 25 … 10000, are sized for
+    /// milliseconds).
+    /// </summary>
+    public static readonly IReadOnlyList<double> SessionsDurationBuckets =
+        [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 12.5, 15, 20, 25, 30, 45, 60];
+
+    /// <summary>Bucket bounds (s) of the delivery lag: milliseconds when forwarded directly, up to a day in an outage.</summary>
+    public static readonly IReadOnlyList<double> DeliveryLagBuckets =
+        [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 7.5, 10, 15, 20, 30, 60, 120, 300, 600, 1800, 3600, 21600, 86400];
+
+    /// <summary>The states a playback in the pending index can be in: reported even at zero, so a line drops to 0 rather than vanishing.</summary>
+
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _forwarded;
     private readonly Counter<long> _deadLettered;
@@ -28,6 +42,7 @@ public sealed class PlaybackMetrics
     private readonly Histogram<double> _sessionsDuration;
     private readonly Histogram<double> _deliveryLag;
     private readonly TimeProvider _timeProvider;
+    private static readonly string[] PendingStates = [PlaybackState.Starting.ToWire(), PlaybackState.Replaying.ToWire()];
     private volatile BacklogSample _backlog = BacklogSample.Empty;
 
     public PlaybackMetrics(IMeterFactory meterFactory, TimeProvider timeProvider)
@@ -40,12 +55,24 @@ public sealed class PlaybackMetrics
         _sessionsCreated = meter.CreateCounter<long>("mediaproxy.sessions.created", "{session}", "Upstream sessions created (201).");
         _sessionsFailed = meter.CreateCounter<long>("mediaproxy.sessions.failed", "{playback}", "Playbacks whose sessions call failed for good, by the upstream's last status.");
         _storeErrors = meter.CreateCounter<long>("mediaproxy.store.errors", "{error}", "Requests answered 503 because the store (Redis) could not be reached.");
-        _sessionsDuration = meter.CreateHistogram<double>("mediaproxy.sessions.duration", "s", "Duration of upstream sessions calls (the wait MediaProxy hides), by status.");
-        _deliveryLag = meter.CreateHistogram<double>("mediaproxy.events.delivery_lag", "s", "From an event's 202 to the upstream's 204 for it, by path (direct or replay).");
+        _sessionsDuration = meter.CreateHistogram("mediaproxy.sessions.duration", "s", "Duration of upstream sessions calls (the wait MediaProxy hides), by status.",
+            tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = SessionsDurationBuckets });
+        _deliveryLag = meter.CreateHistogram("mediaproxy.events.delivery_lag", "s", "From an event's 202 to the upstream's 204 for it, by path (direct or replay).",
+            tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = DeliveryLagBuckets });
+        meter.CreateObservableGauge("mediaproxy.queue.depth", () => _backlog.QueuedEvents, "{event}",
+            "Events waiting in the queues of playbacks with pending work (whole store, last sample, estimated beyond 64 playbacks: take max, not sum, across instances).");
         meter.CreateObservableGauge("mediaproxy.queue.oldest_age", () => _backlog.OldestAge.TotalSeconds, "s",
-            "Age of the oldest event among the playbacks due longest (whole store, last sample: take max, not sum, across instances).");
-        meter.CreateObservableGauge("mediaproxy.playbacks.pending", () => _backlog.Pending, "{playback}",
-            "Playbacks with pending work: a sessions call or a replay, parked ones included (whole store, last sample: take max across instances).");
+            "Age of the oldest event among the playbacks due longest (whole store, last sample: take max across instances).");
+        meter.CreateObservableGauge("mediaproxy.playbacks.pending", ObservePending, "{playback}",
+            "Playbacks with pending work (a sessions call or a replay, parked ones included) by state (whole store, last sample; the split is estimated beyond 64: take max across instances).");
+        meter.CreateObservableGauge("mediaproxy.playbacks.failed", () => _backlog.Failed, "{playback}",
+            "Playbacks failed for good, listed for the admin API's retry (whole store, last sample: take max across instances).");
+
+        // The failure counters exist from the start at 0: a dashboard's rate() then reads 0, not "no data".
+        _storeErrors.Add(0);
+        _sessionsFailed.Add(0);
+        _deadLettered.Add(0, new KeyValuePair<string, object?>("reason", "rejected"));
+        _deadLettered.Add(0, new KeyValuePair<string, object?>("reason", "expired"));
     }
 
     public void Accepted(IReadOnlyList<PlaybackEvent> events)
@@ -80,10 +107,18 @@ public sealed class PlaybackMetrics
 
     /// <summary>The sampler's latest view of the whole store's backlog.</summary>
     public void Observe(BacklogSample sample) => _backlog = sample;
+
+    // Both states with work are always reported (0 when none): a dashboard reads 0, not "no data".
+    private IEnumerable<Measurement<long>> ObservePending() =>
+        PendingStates.Union(_backlog.PendingByState.Keys, StringComparer.Ordinal).Select(state =>
+            new Measurement<long>(_backlog.PendingByState.GetValueOrDefault(state), new KeyValuePair<string, object?>("state", state)));
 }
 
-/// <summary>One sample of the backlog: playbacks with pending work, and the oldest waiting event's age.</summary>
-public sealed record BacklogSample(long Pending, TimeSpan OldestAge)
+/// <summary>
+/// One sample of the backlog: playbacks with pending work and failed ones, the events queued, the oldest waiting
+/// event's age, and the pending playbacks by state (adding up to <paramref name="Pending"/>, give or take rounding).
+/// </summary>
+public sealed record BacklogSample(long Pending, long Failed, long QueuedEvents, TimeSpan OldestAge, IReadOnlyDictionary<string, long> PendingByState)
 {
-    public static readonly BacklogSample Empty = new(0, TimeSpan.Zero);
+    public static readonly BacklogSample Empty = new(0, 0, 0, TimeSpan.Zero, new Dictionary<string, long>());
 }

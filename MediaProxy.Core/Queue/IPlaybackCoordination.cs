@@ -37,8 +37,14 @@ public interface IPlaybackCoordination
     /// <summary>Up to <paramref name="max"/> playbacks whose work is due at <paramref name="now"/>, the longest due first.</summary>
     Task<IReadOnlyList<string>> DuePendingAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
 
-    /// <summary>How many playbacks have pending work (due or not), over the whole index.</summary>
-    Task<long> CountPendingAsync(CancellationToken cancellationToken);
+    /// <summary>How many playbacks are listed: with pending work (due or not), or failed.</summary>
+    Task<long> CountAsync(bool failed, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// About <paramref name="size"/> playbacks with pending work, drawn at random (each shard in proportion to its
+    /// size): every one of them when there are no more than that. For estimates at a fixed cost.
+    /// </summary>
+    Task<IReadOnlyList<string>> SamplePendingAsync(int size, CancellationToken cancellationToken);
 
     /// <summary>Lists the playback among the failed ones (before it is marked failed).</summary>
     Task MarkFailedAsync(string playbackKey, CancellationToken cancellationToken);

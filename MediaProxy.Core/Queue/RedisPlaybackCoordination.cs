@@ -72,11 +72,21 @@ public sealed class RedisPlaybackCoordination(IConnectionMultiplexer redis, IOpt
         return [.. shards.SelectMany(entries => entries).OrderBy(e => e.Score).Take(max).Select(e => (string)e.Element!)];
     }
 
-    public async Task<long> CountPendingAsync(CancellationToken cancellationToken)
+    public async Task<long> CountAsync(bool failed, CancellationToken cancellationToken) => (await ShardSizesAsync(failed, cancellationToken)).Sum();
+
+    public async Task<IReadOnlyList<string>> SamplePendingAsync(int size, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var counts = await Task.WhenAll(Enumerable.Range(0, RedisKeys.PendingShards).Select(shard => Db.SortedSetLengthAsync(RedisKeys.PendingIndex(shard))));
-        return counts.Sum();
+        var sizes = await ShardSizesAsync(failed: false, cancellationToken);
+        var total = sizes.Sum();
+        if (total == 0)
+        {
+            return [];
+        }
+
+        var draws = await Task.WhenAll(sizes.Select((count, shard) => count == 0
+            ? Task.FromResult(Array.Empty<RedisValue>())
+            : Db.SortedSetRandomMembersAsync(RedisKeys.PendingIndex(shard), (long)Math.Ceiling((double)size * count / total))));
+        return [.. draws.SelectMany(d => d).Select(k => (string)k!)];
     }
 
     public async Task MarkFailedAsync(string playbackKey, CancellationToken cancellationToken)
@@ -111,6 +121,13 @@ public sealed class RedisPlaybackCoordination(IConnectionMultiplexer redis, IOpt
         }
 
         return new PlaybackPage(keys, shard < RedisKeys.PendingShards ? string.Create(CultureInfo.InvariantCulture, $"{shard}.{offset}") : null);
+    }
+
+    private async Task<long[]> ShardSizesAsync(bool failed, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Task.WhenAll(Enumerable.Range(0, RedisKeys.PendingShards).Select(shard =>
+            Db.SortedSetLengthAsync(failed ? RedisKeys.FailedIndex(shard) : RedisKeys.PendingIndex(shard))));
     }
 
     /// <summary>A stable shard of the indexes for a playback key.</summary>

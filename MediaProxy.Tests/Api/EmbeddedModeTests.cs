@@ -33,9 +33,33 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
         await client.PostAsync(key, TestEvents.Ping(3));
 
         using var sessions = JsonDocument.Parse(await _app.CreateClient().GetStringAsync("/simulator/sessions"));
-        var session = Assert.Single(sessions.RootElement.EnumerateArray(), s => s.GetProperty("sessionStart").GetString()!.Contains(key, StringComparison.Ordinal));
+        var session = Assert.Single(sessions.RootElement.EnumerateArray(), s => s.GetProperty("sessionStart").GetProperty("params").GetProperty("media.id").GetString() == key);
         Assert.Equal(["ping", "ping", "ping"], session.GetProperty("eventTypes").EnumerateArray().Select(e => e.GetString()));
+        // The bodies as JSON objects, not strings of escaped JSON.
+        Assert.Equal([1, 2, 3], session.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("params").GetProperty("test.seq").GetInt32()));
         Assert.Equal(3, (await client.GetAsync(key)).Forwarded);
+    }
+
+    [Fact]
+    public async Task PostEvents_SessionStartWithMediaParamsOnly_SimulatorGetsDemoTrackingParams()
+    {
+        var key = TestEvents.NewKey();
+        var client = new PlaybackClient(_app.CreateClient());
+        var mediaOnly = $$$"""
+            {"playerTime":{"playhead":0,"ts":1732500000000},"eventType":"sessionStart","params":{"media.id":"{{{key}}}",
+            "media.length":60,"media.contentType":"VOD","media.playerName":"p","media.channel":"c"}}
+            """;
+
+        var (status, body) = await client.PostAsync(key, mediaOnly);
+        await client.WaitForStateAsync(key, "live");
+
+        Assert.True(status == HttpStatusCode.Accepted, body.ToString());
+        using var sessions = JsonDocument.Parse(await _app.CreateClient().GetStringAsync("/simulator/sessions"));
+        var session = Assert.Single(sessions.RootElement.EnumerateArray(), s => s.GetProperty("sessionStart").GetProperty("params").GetProperty("media.id").GetString() == key);
+        var received = session.GetProperty("sessionStart").GetProperty("params");
+        Assert.Equal("mediaproxy-demo.sc.omtrdc.net", received.GetProperty("analytics.trackingServer").GetString());
+        Assert.Equal("mediaproxydemo", received.GetProperty("analytics.reportSuite").GetString());
+        Assert.Equal("MEDIAPROXYDEMO@AdobeOrg", received.GetProperty("visitor.marketingCloudOrgId").GetString());
     }
 
     [Fact]
@@ -108,9 +132,8 @@ public sealed class ProxyOwnedTrackingTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Accepted, status);
         using var sessions = JsonDocument.Parse(await _app.CreateClient().GetStringAsync("/simulator/sessions"));
-        var session = Assert.Single(sessions.RootElement.EnumerateArray(), s => s.GetProperty("sessionStart").GetString()!.Contains(key, StringComparison.Ordinal));
-        using var start = JsonDocument.Parse(session.GetProperty("sessionStart").GetString()!);
-        Assert.Equal("proxyrsid", start.RootElement.GetProperty("params").GetProperty("analytics.reportSuite").GetString());
+        var session = Assert.Single(sessions.RootElement.EnumerateArray(), s => s.GetProperty("sessionStart").GetRawText().Contains(key, StringComparison.Ordinal));
+        Assert.Equal("proxyrsid", session.GetProperty("sessionStart").GetProperty("params").GetProperty("analytics.reportSuite").GetString());
     }
 }
 

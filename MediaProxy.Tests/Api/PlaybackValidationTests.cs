@@ -24,6 +24,22 @@ public sealed class PlaybackValidationTests(AppFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task PostEvents_RealUpstreamAndSessionStartWithoutTrackingParams_BadRequestNamingThem()
+    {
+        var key = TestEvents.NewKey();
+        var mediaOnly = $$$"""
+            {"playerTime":{"playhead":0,"ts":1732500000000},"eventType":"sessionStart","params":{"media.id":"{{{key}}}",
+            "media.length":60,"media.contentType":"VOD","media.playerName":"p","media.channel":"c"}}
+            """;
+
+        var (status, body) = await new PlaybackClient(App.CreateClient()).PostAsync(key, mediaOnly);
+
+        // The simulator's demo values are never sent to a real upstream.
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(body.GetProperty("errors").TryGetProperty("params.analytics.trackingServer", out _), body.ToString());
+    }
+
+    [Fact]
     public async Task PostEvents_KeyLongerThan128_BadRequest()
     {
         var (status, _) = await new PlaybackClient(App.CreateClient()).PostAsync(new string('a', 129), TestEvents.Ping(1));

@@ -15,7 +15,8 @@ namespace MediaProxy.Tests.Browser;
 
 /// <summary>
 /// The demo page in a real Chromium against the built proxy as a real process (the simulator as upstream, with a
-/// slow sessions call so events queue, on the test Redis): a viewer watches, pauses, resumes and reloads mid-video.
+/// slow sessions call so events queue, on the test Redis): a viewer watches, pauses, resumes and reloads mid-video,
+/// which ends that playback (sessionEnd in the last beacon).
 /// </summary>
 public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper output) : IClassFixture<ChromiumFixture>
 {
@@ -25,7 +26,7 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task DemoPage_ReloadMidPlayback_EveryTrackedEventReachesOneUpstreamSessionInOrder()
+    public async Task DemoPage_ReloadMidPlayback_EveryTrackedEventReachesOneUpstreamSessionInOrderAndItEnds()
     {
         var redis = await RedisServer.GetConnectionStringAsync(database: RedisDatabase);
         await using var proxy = await ProxyProcess.StartAsync(redis, upstream: string.Empty, new Dictionary<string, string>
@@ -63,6 +64,9 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
             () => window.demoTracked[window.demoTracked.length - 1].eventType === 'play'
               && document.getElementById('video').currentTime > 3.5 && window.demoPlayback.pending === 0
             """, Seen);
+        // Every tracked event is delivered, the sessionStart counted; the replay of the queued ones is lit as passed.
+        await WaitInPageAsync(page, "() => document.getElementById('delivered').textContent === String(window.demoTracked.length)", Seen);
+        await WaitInPageAsync(page, "() => document.querySelector('#states li[data-state=replaying]').classList.contains('seen')", Seen);
         await SaveScreenshotAsync(page, "demo-playing.png");
 
         // Reload in the very task in which the client tracks the pause: its batch is still pending at page hide.
@@ -90,10 +94,11 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
         var sent = first.GetProperty("sent").EnumerateArray().ToList();
         Assert.Equal(["sessionStart", "play"], tracked[..2]);
         Assert.Equal(2, tracked.Count(e => e == "pauseStart"));
-        Assert.Equal("pauseStart", tracked[^1]);
+        Assert.Equal(["pauseStart", "sessionEnd"], tracked[^2..]);
         Assert.Equal(tracked, sent.Select(e => e.GetProperty("eventType").GetString()));
-        Assert.All(sent[^pendingAtReload..], e => Assert.Equal("beacon", e.GetProperty("via").GetString()));
-        Assert.All(sent[..^pendingAtReload], e => Assert.Equal("fetch", e.GetProperty("via").GetString()));
+        // What the client held at the reload, and the sessionEnd, left in the beacon.
+        Assert.All(sent[^(pendingAtReload + 1)..], e => Assert.Equal("beacon", e.GetProperty("via").GetString()));
+        Assert.All(sent[..^(pendingAtReload + 1)], e => Assert.Equal("fetch", e.GetProperty("via").GetString()));
         var sentTs = sent.Select(e => e.GetProperty("ts").GetInt64()).ToList();
 
         // The proxy delivered all of it, the beacon's batch included, to one upstream session, in order.
@@ -102,7 +107,7 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
         await Eventually.WaitUntilAsync(async () =>
         {
             status = await playbacks.GetAsync(firstKey);
-            return status is { State: "live", Queued: 0 } && status.Forwarded == tracked.Count - 1;
+            return status is { State: "ended", Queued: 0 } && status.Forwarded == tracked.Count - 1;
         }, Patience, () => $"the first playback stayed {status}{Seen()}");
         Assert.Equal(0, status!.DeadLettered);
         Assert.Null(status.LastError);
@@ -112,17 +117,14 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
 
         using var sessions = JsonDocument.Parse(await api.GetStringAsync("/simulator/sessions"));
         var session = sessions.RootElement.EnumerateArray().Single(s => s.GetProperty("sessionId").GetString() == status.SessionId);
-        var received = new[] { session.GetProperty("sessionStart").GetString()! }
-            .Concat(session.GetProperty("events").EnumerateArray().Select(e => e.GetString()!))
-            .Select(json => JsonElement.Parse(json))
-            .ToList();
+        var received = new[] { session.GetProperty("sessionStart") }.Concat(session.GetProperty("events").EnumerateArray()).ToList();
         Assert.Equal(tracked, received.Select(e => e.GetProperty("eventType").GetString()));
         Assert.Equal(sentTs, received.Select(e => e.GetProperty("playerTime").GetProperty("ts").GetInt64()));
         Assert.Single(sessions.RootElement.EnumerateArray(), s =>
-            JsonElement.Parse(s.GetProperty("sessionStart").GetString()!).GetProperty("playerTime").GetProperty("ts").GetInt64() == sentTs[0]);
+            s.GetProperty("sessionStart").GetProperty("playerTime").GetProperty("ts").GetInt64() == sentTs[0]);
 
-        // The reloaded page is a playback of its own, and lists the first one as delivered.
-        await WaitInPageAsync(page, $"() => document.getElementById('earlier-rows').textContent.includes('{firstKey}live')", Seen);
+        // The reloaded page is a playback of its own, and lists the first one as ended, every tracked event delivered.
+        await WaitInPageAsync(page, $"() => document.getElementById('earlier-rows').textContent.includes('{firstKey}ended{tracked.Count}{tracked.Count}')", Seen);
         await WaitInPageAsync(page, "() => window.demoTracked.length > 0 && window.demoTracked[0].eventType === 'sessionStart'", Seen);
         await WaitInPageAsync(page, "() => !document.getElementById('simulator').hidden && document.querySelectorAll('#received li').length >= 2", Seen);
         await SaveScreenshotAsync(page, "demo.png");
@@ -148,7 +150,7 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
         await page.GotoAsync($"{api.BaseAddress}demo/?apiKey={PlayerKey}");
 
         // The page posts with the key and reads its playback's status with it: live, with the play forwarded.
-        await WaitInPageAsync(page, "() => document.getElementById('state').textContent === 'live' && document.getElementById('forwarded').textContent !== '0'", Seen);
+        await WaitInPageAsync(page, "() => document.getElementById('state').textContent === 'live' && document.getElementById('delivered').textContent !== '0'", Seen);
         var key = await page.EvaluateAsync<string>("() => window.demoPlayback.key");
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync($"/v1/playbacks/{key}")).StatusCode);
     }

@@ -141,12 +141,69 @@ describe('trackVideo', () => {
     assert.deepEqual(types(), [...before, 'play', 'sessionComplete']);
   });
 
-  test('a page hide sends what is buffered by beacon', async () => {
-    const { video, page, beaconBodies } = tracked();
+  test('a page hide mid-playback ends the playback: sessionEnd leaves with what is buffered, in one beacon', async () => {
+    const { video, page, beaconBodies, clock, net } = tracked();
     video.play();
     page.pagehide();
     const bodies = await beaconBodies();
-    assert.deepEqual(bodies.flatMap((b) => b.events.map((e) => e.eventType)), ['sessionStart', 'play']);
+    assert.equal(bodies.length, 1);
+    assert.deepEqual(bodies[0].events.map((e) => e.eventType), ['sessionStart', 'play', 'sessionEnd']);
+    await clock.advance(60_000);
+    assert.equal(net.calls.length, 0, 'no ping after the end');
+  });
+
+  test('a page hide after a delivered batch ends the playback with a beacon of its own', async () => {
+    const { video, playback, page, beaconBodies, types } = tracked();
+    video.play();
+    await playback.flush();
+    video.pause();
+    page.pagehide();
+    assert.deepEqual(types(), ['sessionStart', 'play']);
+    assert.deepEqual((await beaconBodies()).flatMap((b) => b.events.map((e) => e.eventType)), ['pauseStart', 'sessionEnd']);
+  });
+
+  test('a page hide before the first play, or after sessionComplete, ends nothing', async () => {
+    const before = tracked();
+    before.page.pagehide();
+    assert.deepEqual(await before.beaconBodies(), []);
+
+    const after = tracked();
+    after.video.play();
+    after.video.end();
+    await after.playback.flush();
+    after.page.pagehide();
+    assert.deepEqual(await after.beaconBodies(), []);
+    assert.deepEqual(after.types(), ['sessionStart', 'play', 'sessionComplete']);
+  });
+
+  test('a page hide while a post is on its way sends the rest without sessionEnd (it could overtake the post)', async () => {
+    const { video, net, page, clock, beaconBodies } = tracked();
+    const release = net.hold();
+    video.play();
+    await clock.advance(1_000); // the first batch leaves and hangs
+    video.pause();
+    page.pagehide();
+    assert.deepEqual((await beaconBodies()).flatMap((b) => b.events.map((e) => e.eventType)), ['pauseStart']);
+    release();
+  });
+
+  test('the page only hidden (another tab) sends what is buffered and does not end the playback', async () => {
+    const { video, page, beaconBodies, playback } = tracked();
+    video.play();
+    page.hide();
+    assert.deepEqual((await beaconBodies()).flatMap((b) => b.events.map((e) => e.eventType)), ['sessionStart', 'play']);
+    page.show();
+    video.pause();
+    assert.equal(playback.pending, 1, 'still tracking');
+  });
+
+  test('close stops listening to the page too', async () => {
+    const { video, playback, page } = tracked();
+    video.play();
+    await playback.flush();
+    playback.close();
+    assert.equal(page.window.listeners, 0);
+    assert.equal(page.document.listeners, 0);
   });
 
   test('close stops the pings and stops listening to the video', async () => {

@@ -8,7 +8,7 @@ namespace MediaProxy.Tests.Container;
 /// </summary>
 public sealed class ComposeFileTests
 {
-    private static readonly YamlMappingNode Services = (YamlMappingNode)Load()["services"];
+    private static YamlMappingNode Services => Compose.Services;
 
     [Fact]
     public void Compose_Redis_PersistsWithAppendOnlyFileOnAVolume()
@@ -39,9 +39,59 @@ public sealed class ComposeFileTests
     {
         var upstream = Service("upstream");
 
-        Assert.Equal(Service("mediaproxy")["build"].ToString(), upstream["build"].ToString());
+        Assert.Equal(Service("mediaproxy")["image"].ToString(), upstream["image"].ToString());
         var environment = upstream.Children.TryGetValue("environment", out var env) ? (YamlMappingNode)env : new YamlMappingNode();
         Assert.DoesNotContain(environment.Children.Keys.Select(k => k.ToString()), k => k.StartsWith("ConnectionStrings", StringComparison.Ordinal) || k == "MediaProxy__Upstream__BaseUrl");
+    }
+
+    [Fact]
+    public void Compose_ProxyImage_IsBuiltOnceAndNeverPulled()
+    {
+        var builders = Services.Children.Where(s => ((YamlMappingNode)s.Value).Children.ContainsKey("build")).Select(s => s.Key.ToString()).ToList();
+        var image = Service("mediaproxy")["image"].ToString();
+
+        Assert.Equal(["mediaproxy"], builders);
+        var users = Services.Children.Where(s => ((YamlMappingNode)s.Value).Children.TryGetValue("image", out var i) && i.ToString() == image).Select(s => s.Key.ToString()).ToList();
+        Assert.Equal(["mediaproxy", "upstream"], users.Order(StringComparer.Ordinal));
+        Assert.Equal("build", Service("mediaproxy")["pull_policy"].ToString());
+        Assert.Equal("never", Service("upstream")["pull_policy"].ToString());
+    }
+
+    [Fact]
+    public void Compose_EveryService_HasAHealthcheck()
+    {
+        Assert.All(Services.Children, service => Assert.True(((YamlMappingNode)service.Value).Children.ContainsKey("healthcheck"), $"{service.Key} has no healthcheck"));
+    }
+
+    [Theory]
+    [InlineData("mediaproxy")]
+    [InlineData("upstream")]
+    public void Compose_ProxyImageHealthcheck_IsTheAppsOwnProbeOfReadiness(string name)
+    {
+        var test = ((YamlSequenceNode)((YamlMappingNode)Service(name)["healthcheck"])["test"]).Select(n => n.ToString()).ToList();
+
+        Assert.Equal(["CMD", "dotnet", "/app/MediaProxy.Api.dll", "probe", "http://127.0.0.1:8080/health/ready"], test);
+    }
+
+    [Fact]
+    public void Compose_EveryDependency_WaitsUntilHealthy()
+    {
+        var dependencies = Services.Children
+            .Where(s => ((YamlMappingNode)s.Value).Children.ContainsKey("depends_on"))
+            .SelectMany(s => ((YamlMappingNode)((YamlMappingNode)s.Value)["depends_on"]).Children.Select(d => (Service: s.Key.ToString(), On: d.Key.ToString(), Condition: ((YamlMappingNode)d.Value)["condition"].ToString())))
+            .ToList();
+
+        Assert.Contains(("mediaproxy", "redis", "service_healthy"), dependencies);
+        Assert.Contains(("mediaproxy", "upstream", "service_healthy"), dependencies);
+        Assert.All(dependencies, d => Assert.Equal("service_healthy", d.Condition));
+    }
+
+    [Fact]
+    public void Compose_NoService_OverridesTheListeningPortsWithAspNetCoreUrls()
+    {
+        Assert.DoesNotContain("ASPNETCORE_URLS", RepositoryFiles.Read("docker-compose.yml"), StringComparison.Ordinal);
+        Assert.DoesNotContain("ASPNETCORE_URLS", RepositoryFiles.Read("Dockerfile"), StringComparison.Ordinal);
+        Assert.Contains("ASPNETCORE_HTTP_PORTS=8080", RepositoryFiles.Read("Dockerfile"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -58,13 +108,45 @@ public sealed class ComposeFileTests
         Assert.DoesNotContain("ApiKey", dockerfile, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static YamlMappingNode Service(string name) => (YamlMappingNode)Services[name];
-
-    private static YamlMappingNode Load()
+    [Fact]
+    public void Dockerfile_RunAlone_EmbeddedStoreDurableOnAVolumeTheAppUserOwns()
     {
-        var yaml = new YamlStream();
-        using var reader = new StringReader(RepositoryFiles.Read("docker-compose.yml"));
-        yaml.Load(reader);
-        return (YamlMappingNode)yaml.Documents[0].RootNode;
+        var dockerfile = RepositoryFiles.Read("Dockerfile");
+
+        Assert.Contains("MediaProxy__Embedded__DataDirectory=/data", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("VOLUME /data", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("chown \"$APP_UID\" /data", dockerfile, StringComparison.Ordinal);
+        Assert.True(dockerfile.IndexOf("chown", StringComparison.Ordinal) < dockerfile.IndexOf("USER $APP_UID", StringComparison.Ordinal),
+            "the data directory must be made before the image drops to the non-root user");
     }
+
+    [Fact]
+    public void Dockerfile_BaseImages_PinnedToExactVersions()
+    {
+        var from = RepositoryFiles.Read("Dockerfile").Split('\n').Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).Select(l => l.Split(' ')[1]).ToList();
+
+        Assert.Equal(2, from.Count);
+        Assert.All(from, image => Assert.Matches(@"^mcr\.microsoft\.com/dotnet/(sdk|aspnet):\d+\.\d+\.\d+$", image));
+    }
+
+    [Fact]
+    public void Dockerfile_Publish_LeavesWarningsAsErrorsToCi()
+    {
+        var publish = RepositoryFiles.Read("Dockerfile").Split('\n').Single(l => l.StartsWith("RUN dotnet publish ", StringComparison.Ordinal));
+
+        Assert.Contains("-p:TreatWarningsAsErrors=false", publish, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dockerfile_Healthcheck_IsTheAppsOwnProbeWithoutCurl()
+    {
+        var dockerfile = string.Join('\n', RepositoryFiles.Read("Dockerfile").Split('\n').Where(l => !l.StartsWith('#')));
+
+        Assert.Contains("HEALTHCHECK ", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("CMD [\"dotnet\", \"/app/MediaProxy.Api.dll\", \"probe\"]", dockerfile, StringComparison.Ordinal);
+        Assert.DoesNotContain("curl", dockerfile, StringComparison.Ordinal);
+        Assert.DoesNotContain("wget", dockerfile, StringComparison.Ordinal);
+    }
+
+    private static YamlMappingNode Service(string name) => Compose.Service(name);
 }

@@ -72,6 +72,36 @@ public sealed class TrackingPolicyTests
     }
 
     [Fact]
+    public void Parse_SimulatorUpstreamAndNothingOwned_DemoValuesFillTheMissingParams()
+    {
+        var result = MediaEventParser.Parse(Encoding.UTF8.GetBytes(WithoutTracking), 100, new TrackingPolicy(new TrackingOptions(), fillSimulatorDemoParams: true));
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors?.Keys ?? []));
+        var parameters = Params(result);
+        Assert.All(TrackingPolicy.SimulatorDemoParams, p => Assert.Equal(p.Value, parameters.GetProperty(p.Key).GetString()));
+    }
+
+    [Fact]
+    public void Parse_SimulatorUpstreamAndThePlayersOwnValues_KeptAsSent()
+    {
+        var json = WithoutTracking.Replace("\"media.id\"", "\"analytics.reportSuite\":\"theirs\",\"media.id\"", StringComparison.Ordinal);
+
+        var result = MediaEventParser.Parse(Encoding.UTF8.GetBytes(json), 100, new TrackingPolicy(new TrackingOptions(), fillSimulatorDemoParams: true));
+
+        Assert.True(result.IsValid);
+        Assert.Equal("theirs", Params(result).GetProperty("analytics.reportSuite").GetString());
+        Assert.Equal("mediaproxydemo", TrackingPolicy.SimulatorDemoParams["analytics.reportSuite"]);
+    }
+
+    [Fact]
+    public void Parse_SimulatorUpstreamAndOwnedParams_OwnedValuesWin()
+    {
+        var result = MediaEventParser.Parse(Encoding.UTF8.GetBytes(WithoutTracking), 100, new TrackingPolicy(Owned, fillSimulatorDemoParams: true));
+
+        Assert.Equal("proxyrsid", Params(result).GetProperty("analytics.reportSuite").GetString());
+    }
+
+    [Fact]
     public void Parse_OtherEventTypes_LeftAsSent()
     {
         const string Ping = """{"playerTime":{"playhead":1,"ts":1732500001000},"eventType":"ping"}""";

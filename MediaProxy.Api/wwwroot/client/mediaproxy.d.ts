@@ -117,8 +117,8 @@ export function createPlayback(options?: PlaybackOptions): Playback;
 
 /**
  * Tracks a <video>: sessionStart and play at the first play, pauseStart, bufferStart, play on resume,
- * sessionComplete at the end, ping every 10 s. The playhead defaults to video.currentTime. close() also stops
- * listening to the video.
+ * sessionComplete at the end, ping every 10 s, and sessionEnd (in the last beacon) when the page goes away
+ * mid-playback. The playhead defaults to video.currentTime. close() also stops listening to the video.
  */
 export function trackVideo(video: VideoLike, options?: TrackVideoOptions): Playback;
 

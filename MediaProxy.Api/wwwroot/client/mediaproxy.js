@@ -54,6 +54,11 @@
   }
 
   function createPlayback(options) {
+    return open(options).playback;
+  }
+
+  /** A playback and what trackVideo needs besides: whether a post is on its way, and sending everything now. */
+  function open(options) {
     var o = withDefaults(options || {});
     var key = o.playbackKey === undefined ? newUuid() : String(o.playbackKey);
     if (!KEY_PATTERN.test(key)) {
@@ -308,7 +313,11 @@
       return false;
     }
 
-    return playback;
+    return {
+      playback: playback,
+      postInFlight: function () { return batches.some(function (b) { return b.inFlight; }); },
+      sendAllNow: sendAllNow
+    };
   }
 
   /** Why the proxy would refuse this event (400), or null. */
@@ -442,7 +451,8 @@
 
   /**
    * Tracks an HTML5 video element: sessionStart (at the first play, once the duration is known), play,
-   * pauseStart, bufferStart, play again when playback resumes, sessionComplete at the end, ping every 10 s.
+   * pauseStart, bufferStart, play again when playback resumes, sessionComplete at the end, ping every 10 s, and
+   * sessionEnd when the page goes away mid-playback.
    */
   function trackVideo(video, options) {
     options = options || {};
@@ -451,8 +461,10 @@
       if (name !== 'sessionStart' && name !== 'customMetadata') settings[name] = options[name];
     });
     if (!settings.playhead) settings.playhead = function () { return video.currentTime; };
-    var playback = createPlayback(settings);
     var o = withDefaults(settings);
+    // This listens for pagehide itself (below), so that sessionEnd leaves in the last batch, not after it.
+    var opened = open(Object.assign({}, settings, { window: null }));
+    var playback = opened.playback;
     var state = 'idle'; // idle → starting (waiting for the duration) → playing | paused | buffering → ended
     var pingTimer = null;
 
@@ -527,7 +539,22 @@
       if (pingTimer !== null) { o.clearTimeout(pingTimer); pingTimer = null; }
     }
 
+    /**
+     * The page goes away mid-playback: the viewer abandoned it, so the playback ends with sessionEnd, as Adobe asks
+     * players to do, in the same beacon as what is left. Not while a post is on its way: the proxy refuses events
+     * after the end, and that post could arrive after the beacon (the upstream then closes the session by itself).
+     */
+    function onPageHide() {
+      if ((state === 'playing' || state === 'paused' || state === 'buffering') && !opened.postInFlight()) {
+        state = 'ended';
+        stopPing();
+        playback.track('sessionEnd');
+      }
+      opened.sendAllNow();
+    }
+
     Object.keys(handlers).forEach(function (name) { video.addEventListener(name, handlers[name]); });
+    if (o.window) o.window.addEventListener('pagehide', onPageHide);
     // A video that autoplayed before this script ran will not fire its first 'play' again.
     if (!video.paused && !video.ended) handlers.play();
 
@@ -535,6 +562,7 @@
     playback.close = function () {
       stopPing();
       Object.keys(handlers).forEach(function (name) { video.removeEventListener(name, handlers[name]); });
+      if (o.window) o.window.removeEventListener('pagehide', onPageHide);
       closePlayback();
     };
     return playback;

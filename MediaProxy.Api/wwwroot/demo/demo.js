@@ -116,6 +116,9 @@
   function renderStatus(s) {
     if (!s) return;
     seenStates[s.state] = true;
+    // The replay of what was queued takes milliseconds, between two polls; a playback with a session that is
+    // live or ended has been through it (starting → replaying → live), so the step is lit as passed.
+    if (s.sessionId && (s.state === 'live' || s.state === 'ended')) seenStates.replaying = true;
     var steps = document.querySelectorAll('#states li');
     Array.prototype.forEach.call(steps, function (li) {
       var state = li.getAttribute('data-state');
@@ -126,7 +129,8 @@
     label.className = 'state' + (s.state === 'failed' ? ' failed' : '');
     text('session', s.sessionId || '—');
     text('queued', String(s.queued));
-    text('forwarded', String(s.forwarded));
+    text('delivered', String(delivered(s)));
+    text('delivered-detail', s.sessionId ? '(sessionStart, with the sessions call, + ' + s.forwarded + ' forwarded)' : '');
     text('dead', String(s.deadLettered));
     if (s.lastError) text('error', s.lastError);
   }
@@ -147,8 +151,7 @@
     var list = document.getElementById('received');
     list.textContent = '';
     list.appendChild(element('li', 'sessionStart → session ' + session.sessionId.slice(0, 8) + '…'));
-    session.events.forEach(function (json) {
-      var event = JSON.parse(json);
+    session.events.forEach(function (event) {
       list.appendChild(element('li', event.eventType + ' @ ' + event.playerTime.playhead.toFixed(1) + ' s'));
     });
   }
@@ -165,10 +168,15 @@
       row.appendChild(key);
       row.appendChild(element('td', s ? s.state : '…'));
       row.appendChild(element('td', String(p.tracked.length)));
-      row.appendChild(element('td', s ? String(s.forwarded) : '…'));
+      row.appendChild(element('td', s ? String(delivered(s)) : '…'));
       row.appendChild(element('td', String(p.sent.filter(function (e) { return e.via === 'beacon'; }).length)));
       rows.appendChild(row);
     });
+  }
+
+  /** Events the upstream has: the sessionStart went with the sessions call, `forwarded` counts the others. */
+  function delivered(s) {
+    return (s.sessionId ? 1 : 0) + s.forwarded;
   }
 
   // ---- bookkeeping ------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using MediaProxy.Core.Media;
 using Microsoft.Extensions.Options;
 
@@ -69,7 +70,8 @@ public sealed class MediaCollectionSimulator(IOptions<SimulatorOptions> options,
 
 public sealed record SimulatorAnswer(int StatusCode, string? Location, string? Error);
 
-public sealed record SimulatedSessionView(string SessionId, DateTimeOffset CreatedAt, string SessionStart, IReadOnlyList<string> EventTypes, IReadOnlyList<string> Events);
+/// <summary>A simulated session as <c>GET /simulator/sessions</c> shows it: the bodies received, as JSON objects.</summary>
+public sealed record SimulatedSessionView(string SessionId, DateTimeOffset CreatedAt, JsonElement SessionStart, IReadOnlyList<string> EventTypes, IReadOnlyList<JsonElement> Events);
 
 internal sealed class SimulatedSession(string id, DateTimeOffset createdAt, string sessionStart)
 {
@@ -92,7 +94,7 @@ internal sealed class SimulatedSession(string id, DateTimeOffset createdAt, stri
     {
         lock (_events)
         {
-            return new SimulatedSessionView(id, createdAt, sessionStart, [.. _events.Select(e => e.EventType)], [.. _events.Select(e => e.Json)]);
+            return new SimulatedSessionView(id, createdAt, JsonElement.Parse(sessionStart), [.. _events.Select(e => e.EventType)], [.. _events.Select(e => JsonElement.Parse(e.Json))]);
         }
     }
 }
