@@ -203,7 +203,7 @@ if [[ "$cluster_step" -eq 1 && "${MEDIAPROXY_SKIP_CLUSTER:-0}" != "1" && $# -eq 
   set +e
   MEDIAPROXY_TEST_REDIS="$cluster_endpoints" dotnet test MediaProxy.sln -c Release --no-build \
     --logger "trx;LogFileName=mediaproxy-$run_id-cluster.trx" --results-directory "$results_dir" \
-    --filter "(FullyQualifiedName~MediaProxy.Tests.Queue|FullyQualifiedName~MediaProxy.Tests.Api)&FullyQualifiedName!~MultiInstance&FullyQualifiedName!~StoreGuard&FullyQualifiedName!~MetricsTests&FullyQualifiedName!~WorkBudget"
+    --filter "(FullyQualifiedName~MediaProxy.Tests.Queue|FullyQualifiedName~MediaProxy.Tests.Api)&FullyQualifiedName!~MultiInstance&FullyQualifiedName!~StoreGuard&FullyQualifiedName!~MetricsTests&FullyQualifiedName!~WorkBudget&FullyQualifiedName!~AdminTests"
   cluster_status=$?
   set -e
   stop_cluster

@@ -44,6 +44,9 @@ public enum PlaybackError
 /// <param name="PreviouslyAccepted">For a Duplicate: how many events the first post with that key accepted; for QueueFull: the cap.</param>
 public sealed record AcceptDecision(AcceptOutcome Outcome, PlaybackState State, bool StartNeeded, string? SessionId, int PreviouslyAccepted = 0);
 
+/// <summary>The session id was stored: the state now, and how many events the replay has to send.</summary>
+public sealed record SessionRecorded(PlaybackState State, long Queued);
+
 /// <summary>The queue's head was popped: the state now and, while still replaying, the next head (null otherwise).</summary>
 public sealed record HeadCompletion(PlaybackState State, QueuedEvent? Next);
 

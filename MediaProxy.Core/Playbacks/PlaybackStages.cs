@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using MediaProxy.Core.Queue;
+using MediaProxy.Core.Upstream;
 
 namespace MediaProxy.Core.Playbacks;
 
@@ -14,12 +15,13 @@ public sealed class PlaybackStages
     private readonly IPlaybackStore _store;
     private readonly SessionStarter _starter;
     private readonly QueueDeliverer _deliverer;
+    private readonly UpstreamGate _gate;
     private readonly StrongBox<int> _starting = new();
     private readonly StrongBox<int> _replaying = new();
 
-    public PlaybackStages(IPlaybackStore store, SessionStarter starter, QueueDeliverer deliverer, IMeterFactory meterFactory)
+    public PlaybackStages(IPlaybackStore store, SessionStarter starter, QueueDeliverer deliverer, UpstreamGate gate, IMeterFactory meterFactory)
     {
-        (_store, _starter, _deliverer) = (store, starter, deliverer);
+        (_store, _starter, _deliverer, _gate) = (store, starter, deliverer, gate);
         meterFactory.Create(PlaybackMetrics.MeterName).CreateObservableGauge("mediaproxy.playbacks.working", () => new[]
         {
             new Measurement<int>(Volatile.Read(ref _starting.Value), new KeyValuePair<string, object?>("stage", "starting")),
@@ -27,21 +29,35 @@ public sealed class PlaybackStages
         }, "{playback}", "Playbacks this instance is working now, by stage (a sessions call, a replay).");
     }
 
-    public async Task<StageOutcome> RunAsync(string playbackKey, CancellationToken cancellationToken)
+    /// <summary>Runs the stages; <paramref name="reserved"/>, a sessions call slot waited for, goes to the first sessions call.</summary>
+    public async Task<StageOutcome> RunAsync(string playbackKey, UpstreamPass? reserved, CancellationToken cancellationToken)
     {
-        while (true)
+        try
         {
-            var playback = await _store.GetAsync(playbackKey, cancellationToken);
-            var outcome = playback?.State switch
+            while (true)
             {
-                PlaybackState.Starting => await CountedAsync(() => _starter.RunAsync(playbackKey, playback, cancellationToken), _starting),
-                PlaybackState.Replaying => await CountedAsync(() => _deliverer.RunAsync(playbackKey, playback.SessionId!, cancellationToken), _replaying),
-                _ => StageOutcome.Done,
-            };
+                var playback = await _store.GetAsync(playbackKey, cancellationToken);
+                var slot = playback?.State == PlaybackState.Starting ? reserved : null;
+                reserved = slot is null ? reserved : null;
+                var outcome = playback?.State switch
+                {
+                    PlaybackState.Starting => await CountedAsync(() => _starter.RunAsync(playbackKey, playback, slot, cancellationToken), _starting),
+                    PlaybackState.Replaying => await CountedAsync(() => _deliverer.RunAsync(playbackKey, playback.SessionId!, cancellationToken), _replaying),
+                    _ => StageOutcome.Done,
+                };
 
-            if (outcome != StageOutcome.Next)
+                if (outcome != StageOutcome.Next)
+                {
+                    return outcome;
+                }
+            }
+        }
+        finally
+        {
+            // Not starting any more (another instance started the session meanwhile): the slot goes back.
+            if (reserved is { } unused)
             {
-                return outcome;
+                _gate.Abandon(unused);
             }
         }
     }

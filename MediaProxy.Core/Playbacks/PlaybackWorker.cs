@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MediaProxy.Core.Queue;
 using MediaProxy.Core.Upstream;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,9 +11,10 @@ namespace MediaProxy.Core.Playbacks;
 /// Takes scheduled playbacks from the <see cref="PlaybackScheduler"/> and works each under its lease
 /// (<see cref="LeaseKeeper"/>), so one instance at a time works a playback: the stages run
 /// (<see cref="PlaybackStages"/>) and their outcome decides what the pending index says next. As many playbacks are
-/// worked at once as the upstream's two concurrency limits allow together (<see cref="UpstreamGate"/>). While the
-/// upstream is down, a scheduled playback is not even leased: it stays parked in the index, due, for the first
-/// instance to find once the upstream is back.
+/// worked at once as the upstream's two concurrency limits allow together (<see cref="UpstreamGate"/>); one whose
+/// sessions call finds no slot waits for one in memory, holding no lease, so slow sessions calls never hold up the
+/// replays. While the upstream is down, a scheduled playback is not even leased: it stays parked in the index, due,
+/// for the first instance to find once the upstream is back.
 /// On shutdown, work in flight gets <see cref="PlaybackOptions.ShutdownDrainTimeout"/> to finish; what is left is
 /// handed back (lease released, marked due now) so another instance takes it over at once.
 /// </summary>
@@ -20,14 +22,21 @@ public sealed partial class PlaybackWorker(
     PlaybackScheduler work,
     PlaybackStages stages,
     LeaseKeeper leases,
+    IPlaybackCoordination coordination,
     UpstreamGate gate,
     IOptions<PlaybackOptions> options,
     TimeProvider timeProvider,
     ILogger<PlaybackWorker> logger) : BackgroundService
 {
+    // A playback waiting in memory for a sessions call slot is marked due this much later meanwhile, so no sweeper
+    // (this instance's included) finds it again while it waits, and others take it over after that if this one died.
+    internal static readonly TimeSpan SessionSlotWait = TimeSpan.FromSeconds(30);
+
     private readonly CancellationTokenSource _drain = new();
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private readonly SemaphoreSlim _finished = new(0);
+    private readonly ConcurrentDictionary<string, byte> _waitingForSlot = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, UpstreamPass> _reserved = new(StringComparer.Ordinal);
 
     /// <summary>Playbacks being worked on this instance now.</summary>
     public int Working => _running.Count;
@@ -59,6 +68,13 @@ public sealed partial class PlaybackWorker(
         }
 
         await Task.WhenAll(_running.Keys);
+        foreach (var key in _reserved.Keys)
+        {
+            if (_reserved.TryRemove(key, out var unused))
+            {
+                gate.Abandon(unused);
+            }
+        }
     }
 
     public override void Dispose()
@@ -100,7 +116,15 @@ public sealed partial class PlaybackWorker(
     /// <summary>Works the playback if the upstream may be called and its lease can be had.</summary>
     private async Task WorkAsync(string playbackKey, CancellationToken stoppingToken)
     {
-        if (!gate.Health.IsAvailable && gate.Health.NextProbeAt > timeProvider.GetUtcNow())
+        if (_waitingForSlot.ContainsKey(playbackKey))
+        {
+            // Found due again while it waits here for a sessions call slot: keep the others off it a while longer.
+            await TryMarkPendingAsync(playbackKey, SessionSlotWait);
+            return;
+        }
+
+        var reserved = _reserved.TryRemove(playbackKey, out var slot) ? slot : (UpstreamPass?)null;
+        if (reserved is null && !gate.Health.IsAvailable && gate.Health.NextProbeAt > timeProvider.GetUtcNow())
         {
             return; // parked: the pending index keeps it, due, and nothing here costs anything
         }
@@ -114,16 +138,24 @@ public sealed partial class PlaybackWorker(
             lease = await leases.TryAcquireAsync(playbackKey, _drain.Token);
             if (lease is null)
             {
-                return; // another instance works it; the pending index brings it back if that one dies
+                // Another instance works it; the pending index brings it back if that one dies.
+                Abandon(reserved);
+                return;
             }
 
-            var outcome = await stages.RunAsync(playbackKey, lease.WorkToken);
+            var outcome = await stages.RunAsync(playbackKey, reserved, lease.WorkToken);
+            reserved = null;
             await lease.CompleteAsync(outcome switch
             {
                 StageOutcome.Retry retry => retry.Delay,
                 StageOutcome.ParkedOutcome => TimeSpan.Zero, // due now: resumes with the oldest once the upstream is back
+                StageOutcome.NoSessionSlotOutcome => SessionSlotWait,
                 _ => null,
             });
+            if (outcome == StageOutcome.NoSessionSlot)
+            {
+                WaitForSessionSlot(playbackKey, stoppingToken);
+            }
         }
         catch (OperationCanceledException) when (lease?.Lost == true)
         {
@@ -146,6 +178,7 @@ public sealed partial class PlaybackWorker(
         }
         finally
         {
+            Abandon(reserved);
             if (lease is not null)
             {
                 leases.Forget(lease);
@@ -154,8 +187,77 @@ public sealed partial class PlaybackWorker(
         }
     }
 
+    /// <summary>
+    /// Waits in memory (no lease, no store command) for a sessions call slot, then reserves it for the playback
+    /// and schedules it: slow sessions calls never hold the playbacks whose replay could go on.
+    /// </summary>
+    private void WaitForSessionSlot(string playbackKey, CancellationToken stoppingToken)
+    {
+        if (!_waitingForSlot.TryAdd(playbackKey, 0))
+        {
+            return;
+        }
+
+        _ = WaitAsync();
+
+        async Task WaitAsync()
+        {
+            try
+            {
+                var pass = await gate.EnterAsync(UpstreamCall.Sessions, wait: true, stoppingToken);
+                if (pass is { } reserved)
+                {
+                    _reserved[playbackKey] = reserved;
+                }
+                else
+                {
+                    // The upstream went down meanwhile: parked with the others, due now, oldest first.
+                    await TryMarkPendingAsync(playbackKey, TimeSpan.Zero);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return; // shutting down: the pending index brings it back
+            }
+            finally
+            {
+                _waitingForSlot.TryRemove(playbackKey, out _);
+            }
+
+            work.Schedule(playbackKey);
+        }
+    }
+
+    private void Abandon(UpstreamPass? reserved)
+    {
+        if (reserved is { } unused)
+        {
+            gate.Abandon(unused);
+        }
+    }
+
+    private async Task TryMarkPendingAsync(string playbackKey, TimeSpan dueIn)
+    {
+        try
+        {
+            await coordination.MarkPendingAsync(playbackKey, timeProvider.GetUtcNow() + dueIn, _drain.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The store failed: the entry falls due as it was, and whoever finds it next works it.
+            LogMarkFailed(logger, PlaybackKey.ForLog(playbackKey), ex.GetType().Name, ex.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: the entry stays in the index for whoever runs next.
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Playback {PlaybackKey}: work failed; trying again in {DelaySeconds:F1} s")]
     private static partial void LogWorkFailed(ILogger logger, Exception exception, string playbackKey, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: could not mark it in the pending index ({ExceptionType}: {Reason}); it falls due as it was")]
+    private static partial void LogMarkFailed(ILogger logger, string playbackKey, string exceptionType, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: lease lost while working (another instance took over); stopped")]
     private static partial void LogLeaseLost(ILogger logger, string playbackKey);

@@ -23,23 +23,33 @@ public sealed partial class SessionStarter(
     TimeProvider timeProvider,
     ILogger<SessionStarter> logger)
 {
-    public async Task<StageOutcome> RunAsync(string playbackKey, PlaybackSnapshot playback, CancellationToken cancellationToken)
+    /// <param name="playbackKey">The playback.</param>
+    /// <param name="playback">Its state, <c>starting</c>.</param>
+    /// <param name="reserved">A sessions call slot the worker waited for on its behalf, if any (used or given back).</param>
+    /// <param name="cancellationToken">The lease's work token.</param>
+    public async Task<StageOutcome> RunAsync(string playbackKey, PlaybackSnapshot playback, UpstreamPass? reserved, CancellationToken cancellationToken)
     {
         var key = PlaybackKey.ForLog(playbackKey);
-        if (playback.SessionStartJson is null)
+        if (playback.SessionStartJson is null || (playback.StartAcceptedAt is { } acceptedAt && timeProvider.GetUtcNow() - acceptedAt > options.Value.MaxEventAge))
         {
-            return await FailAsync(playbackKey, "No sessionStart is stored for this playback.", "none", cancellationToken);
-        }
+            if (reserved is { } unused)
+            {
+                gate.Abandon(unused);
+            }
 
-        if (playback.StartAcceptedAt is { } acceptedAt && timeProvider.GetUtcNow() - acceptedAt > options.Value.MaxEventAge)
-        {
+            if (playback.SessionStartJson is null)
+            {
+                return await FailAsync(playbackKey, "No sessionStart is stored for this playback.", "none", cancellationToken);
+            }
+
             LogExpired(logger, key, options.Value.MaxEventAge);
             return await FailAsync(playbackKey, $"The sessionStart is older than MaxEventAge ({options.Value.MaxEventAge}); not sent.", "expired", cancellationToken);
         }
 
-        if (await gate.EnterAsync(UpstreamCall.Sessions, wait: true, cancellationToken) is not { } pass)
+        // Never wait for a slot here, under the lease: the worker waits for one in memory (see NoSessionSlot).
+        if ((reserved ?? await gate.EnterAsync(UpstreamCall.Sessions, wait: false, cancellationToken)) is not { } pass)
         {
-            return StageOutcome.Parked;
+            return gate.Health.IsAvailable ? StageOutcome.NoSessionSlot : StageOutcome.Parked;
         }
 
         var body = playback.Resume ? MediaEventJson.WithResume(playback.SessionStartJson) : playback.SessionStartJson;
@@ -64,9 +74,9 @@ public sealed partial class SessionStarter(
             case UpstreamOutcome.Accepted:
                 timeout.Answered(elapsed);
                 PlaybackTracing.SessionId(result.SessionId!);
-                var state = await RecordSessionAsync(playbackKey, result.SessionId!, cancellationToken);
+                var recorded = await RecordSessionAsync(playbackKey, result.SessionId!, cancellationToken);
                 metrics.SessionCreated();
-                LogSessionCreated(logger, key, result.SessionId!, elapsed.TotalMilliseconds, playback.Queued, state.ToWire());
+                LogSessionCreated(logger, key, result.SessionId!, elapsed.TotalMilliseconds, recorded.Queued, recorded.State.ToWire());
                 return StageOutcome.Next;
 
             case UpstreamOutcome.Rejected:
@@ -117,7 +127,7 @@ public sealed partial class SessionStarter(
     /// Stores the new session id, retrying a failed write a few times: the upstream session exists now, and
     /// giving up here would mean another sessions call later, i.e. a duplicate session upstream.
     /// </summary>
-    private async Task<PlaybackState> RecordSessionAsync(string playbackKey, string sessionId, CancellationToken cancellationToken)
+    private async Task<SessionRecorded> RecordSessionAsync(string playbackKey, string sessionId, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {

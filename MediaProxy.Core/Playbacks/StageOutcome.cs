@@ -22,6 +22,12 @@ public abstract record StageOutcome
     /// </summary>
     public static StageOutcome Parked { get; } = new ParkedOutcome();
 
+    /// <summary>
+    /// The sessions call found every slot taken (the upstream's concurrency limit): the playback waits for one in
+    /// memory, holding no lease, and comes back when a slot is reserved for it.
+    /// </summary>
+    public static StageOutcome NoSessionSlot { get; } = new NoSessionSlotOutcome();
+
     /// <summary>This playback's call failed: try it again after <paramref name="delay"/> (backoff with full jitter).</summary>
     public static StageOutcome RetryAfter(TimeSpan delay) => new Retry(delay);
 
@@ -30,6 +36,8 @@ public abstract record StageOutcome
     public sealed record NextOutcome : StageOutcome;
 
     public sealed record ParkedOutcome : StageOutcome;
+
+    public sealed record NoSessionSlotOutcome : StageOutcome;
 
     public sealed record Retry(TimeSpan Delay) : StageOutcome;
 }

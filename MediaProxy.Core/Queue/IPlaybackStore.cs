@@ -33,7 +33,7 @@ public interface IPlaybackStore
     Task<PlaybackSnapshot?> GetAsync(string playbackKey, CancellationToken cancellationToken);
 
     /// <summary>The sessions call answered 201: <c>starting</c> → <c>replaying</c>, or <c>live</c> when nothing is queued.</summary>
-    Task<PlaybackState> SessionCreatedAsync(string playbackKey, string sessionId, CancellationToken cancellationToken);
+    Task<SessionRecorded> SessionCreatedAsync(string playbackKey, string sessionId, CancellationToken cancellationToken);
 
     /// <summary>Reads up to <paramref name="count"/> events from the head of the queue without removing them.</summary>
     Task<IReadOnlyList<QueuedEvent>> PeekAsync(string playbackKey, int count, CancellationToken cancellationToken);

@@ -104,8 +104,11 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
         };
     }
 
-    public async Task<PlaybackState> SessionCreatedAsync(string playbackKey, string sessionId, CancellationToken cancellationToken) =>
-        ParseState(await EvalAsync(RedisScripts.SessionCreated, Keys(playbackKey), [_ttlSeconds, sessionId], cancellationToken));
+    public async Task<SessionRecorded> SessionCreatedAsync(string playbackKey, string sessionId, CancellationToken cancellationToken)
+    {
+        var values = (RedisResult[])(await EvalAsync(RedisScripts.SessionCreated, Keys(playbackKey), [_ttlSeconds, sessionId], cancellationToken))!;
+        return new SessionRecorded(PlaybackStates.Parse((string?)values[0]), (long)values[1]);
+    }
 
     public async Task<IReadOnlyList<QueuedEvent>> PeekAsync(string playbackKey, int count, CancellationToken cancellationToken)
     {

@@ -6,18 +6,19 @@ namespace MediaProxy.Core.Queue;
 /// </summary>
 internal static partial class RedisScripts
 {
-    /// <summary>KEYS: meta, queue. ARGV: ttl, sid. Returns the new state.</summary>
+    /// <summary>KEYS: meta, queue. ARGV: ttl, sid. Returns {new state, events queued (what the replay will send)}.</summary>
     public static readonly ShaScript SessionCreated = """
         local meta, queue = KEYS[1], KEYS[2]
         local state = redis.call('HGET', meta, 'state')
-        if state ~= 'starting' then return state or '' end
-        if redis.call('LLEN', queue) == 0 then state = 'live' else state = 'replaying' end
+        local queued = redis.call('LLEN', queue)
+        if state ~= 'starting' then return {state or '', queued} end
+        if queued == 0 then state = 'live' else state = 'replaying' end
         redis.call('HSET', meta, 'sid', ARGV[2], 'state', state)
         redis.call('HDEL', meta, 'resume', 'lastError', 'failures', 'timedOut')
         
         """ + Touch + """
 
-        return state
+        return {state, queued}
         """;
 
     /// <summary>

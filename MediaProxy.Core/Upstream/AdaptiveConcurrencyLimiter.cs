@@ -2,11 +2,13 @@ namespace MediaProxy.Core.Upstream;
 
 /// <summary>
 /// How many calls of one kind may be in flight, following the upstream (AIMD, as Netflix's concurrency-limits and
-/// Vector's adaptive request concurrency do it): +1 for each answer that came back in time while the limit was in
-/// use (so about ×2 per round trip), ×<see cref="Backoff"/> on a sign of overload (429, 5xx, a timeout, an answer
-/// slower than <c>tolerance</c> × the usual latency). A cut applies once per round of calls: the calls started
-/// before it report the same overload, and are not cut for again. It starts at its ceiling (a sidecar's upstream
-/// is usually far from full; the first overload answers bring it down within milliseconds).
+/// Vector's adaptive request concurrency do it, with TCP's slow start): +1 for each answer that came back in time
+/// while the limit was in use (so about ×2 per round trip) below the level of the last overload, +1 per round trip
+/// above it. On a sign of overload (5xx, a timeout, an answer slower than <c>tolerance</c> × the usual latency) it is
+/// cut ×<see cref="Backoff"/> once per round of calls (the calls started before a cut report the same overload, and
+/// are not cut for again); a 429 also brings it down to the calls still in flight (what the upstream took: the calls
+/// it refuses come back fast). It starts at its ceiling: a sidecar's upstream is usually far from full, and the first
+/// refusals bring it down to the upstream's size within one round.
 /// </summary>
 public sealed class AdaptiveConcurrencyLimiter(int ceiling, double latencyTolerance, TimeProvider timeProvider)
 {
@@ -21,6 +23,7 @@ public sealed class AdaptiveConcurrencyLimiter(int ceiling, double latencyTolera
     private double _limit = ceiling;
     private int _inFlight;
     private long _epoch;
+    private double _threshold = ceiling;
 
     public int Ceiling => ceiling;
 
@@ -104,15 +107,42 @@ public sealed class AdaptiveConcurrencyLimiter(int ceiling, double latencyTolera
                 _latency.Add(latency);
                 if (utilised)
                 {
-                    _limit = Math.Min(ceiling, _limit + 1);
+                    // Below the level of the last overload +1 per answer (×2 per round trip), at or above it +1 per
+                    // round trip (TCP's slow start and congestion avoidance).
+                    _limit = Math.Min(ceiling, _limit + (_limit < _threshold ? 1 : 1 / _limit));
                 }
             }
-            else if (sample == LimiterSample.Overloaded && permit.Epoch == _epoch)
+            else if (sample is LimiterSample.Refused or LimiterSample.Overloaded)
             {
-                _limit = Math.Max(1, _limit * Backoff);
-                _epoch++;
+                // A refusal (429) says the upstream took no more than what was in flight: never above that. And once
+                // per round, ×Backoff on top: the calls of the round that follow report the same overload.
+                if (sample == LimiterSample.Refused)
+                {
+                    _limit = Math.Max(1, Math.Min(_limit, _inFlight + 1));
+                }
+
+                if (permit.Epoch == _epoch)
+                {
+                    _limit = Math.Max(1, _limit * Backoff);
+                    _threshold = _limit;
+                    _epoch++;
+                }
             }
 
+            WakeWaiters();
+        }
+    }
+
+    /// <summary>
+    /// After an outage: what was learnt while the upstream was down says nothing of its capacity now. The limit is
+    /// raised to at least an eighth of the ceiling and grows fast again until the first sign of overload.
+    /// </summary>
+    public void Restart()
+    {
+        lock (_gate)
+        {
+            _limit = Math.Max(_limit, Math.Max(1, ceiling / 8));
+            _threshold = ceiling;
             WakeWaiters();
         }
     }
@@ -145,7 +175,10 @@ public enum LimiterSample
     /// <summary>An answer (of any status but 429/5xx): room to grow, unless it was slow.</summary>
     Answered,
 
-    /// <summary>429, 5xx or a timeout: cut.</summary>
+    /// <summary>429: the upstream refused more than it takes: down to what was in flight, and cut.</summary>
+    Refused,
+
+    /// <summary>5xx, a timeout, a slow answer: cut.</summary>
     Overloaded,
 
     /// <summary>Nothing learnt (not sent, cancelled).</summary>

@@ -25,6 +25,11 @@ public sealed class UpstreamGate
         (Health, _time) = (health, timeProvider);
         Sessions = new AdaptiveConcurrencyLimiter(o.MaxConcurrentSessionCalls, o.LatencyTolerance, timeProvider);
         Events = new AdaptiveConcurrencyLimiter(o.MaxConcurrentEventSends, o.LatencyTolerance, timeProvider);
+        health.Recovered += () =>
+        {
+            Sessions.Restart();
+            Events.Restart();
+        };
         var meter = meterFactory.Create("MediaProxy");
         meter.CreateObservableGauge("mediaproxy.upstream.available", () => Health.IsAvailable ? 1 : 0, null,
             "1 while this instance takes the upstream as up, 0 while it is down (waiting work parked, one probe per interval).");
@@ -85,7 +90,8 @@ public sealed class UpstreamGate
         var sample = result.Signal switch
         {
             UpstreamSignal.Answered => LimiterSample.Answered,
-            UpstreamSignal.Overloaded or UpstreamSignal.Failing => LimiterSample.Overloaded,
+            UpstreamSignal.Overloaded => LimiterSample.Refused,
+            UpstreamSignal.Failing => LimiterSample.Overloaded,
             _ => LimiterSample.None,
         };
         Limiter(pass.Call).Release(pass.Slot, sample, latency);

@@ -7,7 +7,8 @@ namespace MediaProxy.Core.Upstream;
 /// This instance's view of the upstream: up, or down since some time. Down after
 /// <see cref="UpstreamOptions.OutageThreshold"/> failed calls in a row (5xx, timeouts, refused connections; a 429
 /// or any other answer proves it up). While down, nothing is sent except one probe per
-/// <see cref="UpstreamOptions.ProbeInterval"/> (jittered, never before a <c>Retry-After</c>); the first answer
+/// <see cref="UpstreamOptions.ProbeInterval"/> (jittered up to half an interval later, never before a
+/// <c>Retry-After</c>); the first answer
 /// brings it back up and <see cref="Recovered"/> tells whoever parked work.
 /// </summary>
 public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, TimeProvider timeProvider, ILogger<UpstreamHealth> logger)
@@ -116,9 +117,10 @@ public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, Ti
 
     private DateTimeOffset NextProbe(DateTimeOffset now, TimeSpan? retryAfter)
     {
-        // Jittered over the second half of the interval, so instances that went down together do not probe together.
+        // Jittered up to half an interval later, so instances that went down together do not probe together, and
+        // never sooner: at most one probe per interval.
         var interval = options.Value.ProbeInterval;
-        var delay = (interval / 2) + (interval / 2 * Random.Shared.NextDouble());
+        var delay = interval + (interval / 2 * Random.Shared.NextDouble());
         return now + (retryAfter is { } after && after > delay ? after : delay);
     }
 

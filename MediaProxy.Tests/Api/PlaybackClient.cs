@@ -54,14 +54,14 @@ internal sealed class PlaybackClient(HttpClient http)
         return (await response.Content.ReadFromJsonAsync<PlaybackStatusResponse>())!;
     }
 
-    public async Task<PlaybackStatusResponse> WaitForStateAsync(string playbackKey, string state, int queued = 0)
+    public async Task<PlaybackStatusResponse> WaitForStateAsync(string playbackKey, string state, int queued = 0, TimeSpan? timeout = null)
     {
         PlaybackStatusResponse? last = null;
         await Eventually.WaitUntilAsync(async () =>
         {
             last = await GetAsync(playbackKey);
             return last.State == state && last.Queued == queued;
-        }, TimeSpan.FromSeconds(30), () => $"playback never reached {state} with {queued} queued; last: {last}");
+        }, timeout ?? TimeSpan.FromSeconds(30), () => $"playback never reached {state} with {queued} queued; last: {last}");
         return last!;
     }
 

@@ -14,7 +14,7 @@ public sealed class PlaybackFlowTests(AppFixture fixture) : IClassFixture<AppFix
     public async Task PostEvents_SlowSessionsCall_QueuesThenReplaysInOrderThenForwardsLive()
     {
         var key = TestEvents.NewKey();
-        App.Upstream.DelaySessions(body => body.Contains(key, StringComparison.Ordinal), TimeSpan.FromSeconds(1.5));
+        var release = App.Upstream.HoldSessions(body => body.Contains(key, StringComparison.Ordinal));
         var client = NewClient();
 
         var start = await client.PostAsync(key, TestEvents.SessionStart(key));
@@ -28,6 +28,7 @@ public sealed class PlaybackFlowTests(AppFixture fixture) : IClassFixture<AppFix
             Assert.Equal(1, body.GetProperty("accepted").GetInt32());
         }
 
+        release();
         await client.WaitForStateAsync(key, "live");
         for (var seq = 21; seq <= 30; seq++)
         {

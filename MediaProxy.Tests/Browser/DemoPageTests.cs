@@ -112,7 +112,7 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
         Assert.Equal(0, status!.DeadLettered);
         Assert.Null(status.LastError);
         // The slow sessions call made the first events wait in the queue and be replayed.
-        var replay = Regex.Match(proxy.Output, $@"Playback {Regex.Escape(PlaybackKey.ForLog(firstKey))}: upstream session {status.SessionId} created in \d+ ms; (\d+) event\(s\) queued, now replaying");
+        var replay = Regex.Match(proxy.Output, $@"Playback {Regex.Escape(PlaybackKey.ForLog(firstKey))}: upstream session {status.SessionId} created in \d+ ms; (\d+) event\(s\) to replay, now replaying");
         Assert.True(replay.Success && int.Parse(replay.Groups[1].Value, CultureInfo.InvariantCulture) >= 1, $"no replay of queued events logged:\n{proxy.Output}");
 
         using var sessions = JsonDocument.Parse(await api.GetStringAsync("/simulator/sessions"));

@@ -23,8 +23,12 @@ public sealed class FakeUpstream : IAsyncDisposable
     private readonly RequestRules _eventFailures = new();
     private readonly RequestRules _sessionDelays = new();
     private readonly RequestRules _eventDelays = new();
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource Gate)> _holds = [];
     private WebApplication _app = null!;
     private long _latencyTicks;
+    private long _calls;
+    private int _sessionCallsInFlight;
+    private int _maxSessionCallsInFlight;
 
     private FakeUpstream()
     {
@@ -39,6 +43,21 @@ public sealed class FakeUpstream : IAsyncDisposable
         get => TimeSpan.FromTicks(Interlocked.Read(ref _latencyTicks));
         set => Interlocked.Exchange(ref _latencyTicks, value.Ticks);
     }
+
+    /// <summary>An outage of the whole upstream, every call alike (for fakes a test has to itself).</summary>
+    public FakeOutage Outage { get; set; }
+
+    /// <summary>The <c>Retry-After</c> a <see cref="FakeOutage.Failing"/> upstream sends (zero: none).</summary>
+    public TimeSpan OutageRetryAfter { get; set; }
+
+    /// <summary>Sessions calls it answers at once; past that many in flight, 429 with Retry-After: 1 (null: no cap).</summary>
+    public int? SessionCallCapacity { get; set; }
+
+    /// <summary>Every call received (sessions and events, answered or not): the attempts a proxy made.</summary>
+    public long CallsReceived => Interlocked.Read(ref _calls);
+
+    /// <summary>The most sessions calls that were ever in flight here at once.</summary>
+    public int MaxSessionCallsInFlight => Volatile.Read(ref _maxSessionCallsInFlight);
 
     /// <summary>Starts a fake on a free loopback port; the only way to make one.</summary>
     public static async Task<FakeUpstream> StartAsync()
@@ -68,6 +87,21 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>Every sessions call whose body matches takes <paramref name="latency"/> instead of <see cref="SessionLatency"/>.</summary>
     public void DelaySessions(Func<string, bool> match, TimeSpan latency) =>
         _sessionDelays.Add(match, int.MaxValue, StatusCodes.Status201Created, latency);
+
+    /// <summary>
+    /// Every sessions call whose body matches waits, however long, until the returned action is called: a test that
+    /// needs the call in flight while it posts does not depend on how fast the machine is.
+    /// </summary>
+    public Action HoldSessions(Func<string, bool> match)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_holds)
+        {
+            _holds.Add((match, gate));
+        }
+
+        return () => gate.TrySetResult();
+    }
 
     /// <summary>Every event post whose body matches takes <paramref name="latency"/> before its answer.</summary>
     public void DelayEvents(Func<string, bool> match, TimeSpan latency) =>
@@ -112,6 +146,31 @@ public sealed class FakeUpstream : IAsyncDisposable
     {
         var body = await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted);
         _sessionCalls.Enqueue(body);
+        if (await OutageAsync(context))
+        {
+            return;
+        }
+
+        var inFlight = Interlocked.Increment(ref _sessionCallsInFlight);
+        try
+        {
+            if (inFlight > SessionCallCapacity)
+            {
+                await FailAsync(context, new RequestRule(_ => true, StatusCodes.Status429TooManyRequests, TimeSpan.FromSeconds(1)));
+                return;
+            }
+
+            InterlockedMax(ref _maxSessionCallsInFlight, inFlight);
+            await CreateSessionAsync(context, body);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _sessionCallsInFlight);
+        }
+    }
+
+    private async Task CreateSessionAsync(HttpContext context, string body)
+    {
         if (_sessionFailures.Take(body) is { } failure)
         {
             await FailAsync(context, failure);
@@ -126,6 +185,17 @@ public sealed class FakeUpstream : IAsyncDisposable
 
         // Not cancelled by the caller: like the real API, a session is created even if the client gave up waiting.
         await Task.Delay(_sessionDelays.Find(body)?.Delay ?? SessionLatency, _app.Lifetime.ApplicationStopping);
+        Task? held;
+        lock (_holds)
+        {
+            held = _holds.FirstOrDefault(h => h.Match(body)).Gate?.Task;
+        }
+
+        if (held is not null)
+        {
+            await held.WaitAsync(_app.Lifetime.ApplicationStopping);
+        }
+
         var session = new FakeSession(Guid.NewGuid().ToString("N"), start, body);
         _byId[session.Id] = session;
         _sessions.Enqueue(session);
@@ -137,6 +207,11 @@ public sealed class FakeUpstream : IAsyncDisposable
     {
         var body = await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted);
         _eventCalls.Enqueue(body);
+        if (await OutageAsync(context))
+        {
+            return;
+        }
+
         var sid = (string)context.Request.RouteValues["sid"]!;
         if (_eventDelays.Find(body) is { } slow)
         {
@@ -166,6 +241,42 @@ public sealed class FakeUpstream : IAsyncDisposable
         }
     }
 
+    /// <summary>Counts the call, and answers it as the outage does: true when it was (503, or never: hung).</summary>
+    private async Task<bool> OutageAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _calls);
+        switch (Outage)
+        {
+            case FakeOutage.Failing:
+                await FailAsync(context, new RequestRule(_ => true, StatusCodes.Status503ServiceUnavailable, OutageRetryAfter));
+                return true;
+            case FakeOutage.Hanging:
+                // No answer and nothing created, until the caller gives up.
+                using (var hung = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _app.Lifetime.ApplicationStopping))
+                {
+                    try
+                    {
+                        await Task.Delay(Timeout.Infinite, hung.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+                }
+
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
     private static async Task FailAsync(HttpContext context, RequestRule failure)
     {
         context.Response.StatusCode = failure.StatusCode;
@@ -188,6 +299,18 @@ public sealed class FakeUpstream : IAsyncDisposable
             return null;
         }
     }
+}
+
+/// <summary>How the whole fake upstream fails, for outage specs.</summary>
+public enum FakeOutage
+{
+    None,
+
+    /// <summary>503 to every call (with <see cref="FakeUpstream.OutageRetryAfter"/>).</summary>
+    Failing,
+
+    /// <summary>No answer to any call, nothing created: the caller times out.</summary>
+    Hanging,
 }
 
 /// <summary>One session the fake upstream created, with the events it accepted for it (thread-safe).</summary>

@@ -88,7 +88,7 @@ public abstract partial class PlaybackStoreContractTests
     {
         await Store.AcceptAsync(Key, [Start()], null, None);
 
-        var state = await Store.SessionCreatedAsync(Key, "sid-1", None);
+        var state = (await Store.SessionCreatedAsync(Key, "sid-1", None)).State;
 
         Assert.Equal(PlaybackState.Live, state);
         var playback = await GetAsync();
@@ -100,9 +100,9 @@ public abstract partial class PlaybackStoreContractTests
     {
         await Store.AcceptAsync(Key, [Start(), Ping(1)], null, None);
 
-        var state = await Store.SessionCreatedAsync(Key, "sid-1", None);
+        var recorded = await Store.SessionCreatedAsync(Key, "sid-1", None);
 
-        Assert.Equal(PlaybackState.Replaying, state);
+        Assert.Equal(new SessionRecorded(PlaybackState.Replaying, 1), recorded);
         var playback = await GetAsync();
         Assert.Equal((PlaybackState.Replaying, "sid-1", 1L), (playback.State, playback.SessionId, playback.Queued));
     }
@@ -112,7 +112,7 @@ public abstract partial class PlaybackStoreContractTests
     {
         await LiveAsync();
 
-        var state = await Store.SessionCreatedAsync(Key, "sid-late-duplicate", None);
+        var state = (await Store.SessionCreatedAsync(Key, "sid-late-duplicate", None)).State;
 
         Assert.Equal(PlaybackState.Live, state);
         Assert.Equal("sid-1", (await GetAsync()).SessionId);
@@ -321,7 +321,7 @@ public abstract partial class PlaybackStoreContractTests
         await ReplayingAsync(Ping(1));
         await Store.SessionLostAsync(Key, "HTTP 404", None);
 
-        var state = await Store.SessionCreatedAsync(Key, "sid-2", None);
+        var state = (await Store.SessionCreatedAsync(Key, "sid-2", None)).State;
 
         Assert.Equal(PlaybackState.Replaying, state);
         var playback = await GetAsync();
@@ -414,14 +414,14 @@ public abstract partial class PlaybackStoreContractTests
     protected async Task LiveAsync()
     {
         await Store.AcceptAsync(Key, [Start()], null, None);
-        Assert.Equal(PlaybackState.Live, await Store.SessionCreatedAsync(Key, "sid-1", None));
+        Assert.Equal(new SessionRecorded(PlaybackState.Live, 0), await Store.SessionCreatedAsync(Key, "sid-1", None));
     }
 
     /// <summary>Started with <paramref name="queued"/> held, then the session created: replaying as <c>sid-1</c>.</summary>
     protected async Task ReplayingAsync(params PlaybackEvent[] queued)
     {
         await Store.AcceptAsync(Key, [Start(), .. queued], null, None);
-        Assert.Equal(PlaybackState.Replaying, await Store.SessionCreatedAsync(Key, "sid-1", None));
+        Assert.Equal(PlaybackState.Replaying, (await Store.SessionCreatedAsync(Key, "sid-1", None)).State);
     }
 
     protected static string[] Json(params PlaybackEvent[] events) => [.. events.Select(e => e.Json)];
