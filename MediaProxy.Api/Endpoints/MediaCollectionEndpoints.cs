@@ -44,7 +44,7 @@ public static class MediaCollectionEndpoints
         group.MapPost("/{sessionId}/events", PostEventAsync)
             .WithName("PostSessionEvent")
             .WithSummary("Adobe's events call: 204 once the event is durable or accepted upstream.")
-            .WithDescription("404 for an unknown id, 410 once the session's sessionComplete or sessionEnd was accepted.")
+            .WithDescription("404 for an unknown id, 410 once the session's sessionEnd was accepted (a repeated sessionEnd is answered 204 and not sent again).")
             .Accepts<MediaEventDocument>("application/json")
             .WithMetadata(new IdempotencyKeyHeader())
             .WithMetadata(PlaybackExamples.SingleEvents)
@@ -98,7 +98,7 @@ public static class MediaCollectionEndpoints
         }
 
         return outcome.Problem ?? TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "The session has ended.",
-            detail: "A sessionComplete or sessionEnd was accepted for this session; start a new one with POST /api/v1/sessions.");
+            detail: "A sessionEnd was accepted for this session; start a new one with POST /api/v1/sessions.");
     }
 
     private static ValidationProblem? OnlySessionStart(IReadOnlyList<PlaybackEvent> events) =>

@@ -77,9 +77,14 @@ public static class MediaEventParser
                 continue;
             }
 
+            if (end is not null && eventType == MediaEventTypes.SessionEnd)
+            {
+                continue; // A repeated sessionEnd: acknowledged, never forwarded twice (Adobe drops repeats too).
+            }
+
             if (end is { } seen)
             {
-                errors.Add($"{prefix}eventType", $"No event may follow the {seen.Type} at [{seen.Index}].");
+                errors.Add($"{prefix}eventType", $"No event may follow the {seen.Type} at [{seen.Index}]: sessionEnd closes the session.");
             }
             else if (MediaEventTypes.IsEnd(eventType))
             {

@@ -65,8 +65,11 @@ public static class MediaEventTypes
             ["analytics.enableSSL"] = ParamKind.TrueFalse,
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    public static bool IsEnd(string eventType) =>
-        eventType is SessionComplete or SessionEnd;
+    /// <summary>
+    /// Only sessionEnd ends a playback: Adobe's sessionComplete "does not close the session; it remains open until
+    /// it expires naturally, so any trailing events such as a final ping are still captured" (events overview).
+    /// </summary>
+    public static bool IsEnd(string eventType) => eventType is SessionEnd;
 }
 
 public enum ParamKind

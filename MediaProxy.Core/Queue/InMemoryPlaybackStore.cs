@@ -33,7 +33,8 @@ public sealed partial class InMemoryPlaybackStore(IOptions<PlaybackOptions> opti
 
             if (entry.State == PlaybackState.Ended || entry.EndAccepted)
             {
-                return new AcceptDecision(AcceptOutcome.Ended, entry.State, false, null);
+                // A repeated sessionEnd is acknowledged, not stored (Adobe drops the repeats); anything else is refused.
+                return new AcceptDecision(events.All(e => e.IsEnd) ? AcceptOutcome.EndRepeated : AcceptOutcome.Ended, entry.State, false, null);
             }
 
             // Read first, write after the cap check: a refused post leaves no trace (as in the Lua script).

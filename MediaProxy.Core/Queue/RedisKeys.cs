@@ -10,7 +10,8 @@ namespace MediaProxy.Core.Queue;
 ///                       start        the first sessionStart event (JSON), sent as the sessions call body
 ///                       sid          the upstream session id, once the sessions call answered 201
 ///                       resume       "1" while a lost session (404/410) is being re-created with media.resume
-///                       endAccepted  "1" once a sessionComplete/sessionEnd was accepted: later posts get 409
+///                       endAccepted  "1" once a sessionEnd was accepted: later posts get 409, a repeated
+///                                    sessionEnd is acknowledged (not stored); sessionComplete ends nothing
 ///                       forwarded    events acknowledged upstream (204); a direct forward counts from the
 ///                                    Accept that decided it, and Requeue/DeadLetter take back what failed
 ///                       dead         events moved to the dead letters

@@ -14,9 +14,10 @@ internal static partial class RedisScripts
     /// <summary>
     /// KEYS: meta, queue, idempotency record, dead letters (their TTL follows the playback's).
     /// ARGV: ttl, idempotency TTL in ms (0: no Idempotency-Key), queue cap, cap before any sessionStart, refuse new
-    /// playbacks ('1' when the store is nearly full), then (kind, json) pairs with kind 's' sessionStart, 'e' end,
-    /// 'n' other. Returns {outcome, state, startNeeded, sid, previously accepted}; outcome is stored | forward |
-    /// ended | duplicate | full | busy; a forward is counted in 'forwarded' at once (see Requeue, DeadLetter). The
+    /// playbacks ('1' when the store is nearly full), then (kind, json) pairs with kind 's' sessionStart, 'e'
+    /// sessionEnd, 'n' other. Returns {outcome, state, startNeeded, sid, previously accepted}; outcome is stored |
+    /// forward | ended | endRepeated | duplicate | full | busy; a forward is counted in 'forwarded' at once (see
+    /// Requeue, DeadLetter). After the sessionEnd, a post of nothing but sessionEnd is endRepeated. The
     /// forward-or-enqueue decision is taken here, atomically with the replayer's pops, so a
     /// new event never overtakes a queued one. A repeated Idempotency-Key is answered from its record before
     /// anything else (even after the post that ended the playback). Nothing is written before the cap check, so
@@ -37,7 +38,11 @@ internal static partial class RedisScripts
           if previous then return {'duplicate', state, 0, '', previous} end
         end
         if state == 'ended' or m[2] then
-          return {'ended', state, 0, '', 0}
+          -- A repeated sessionEnd is acknowledged, not stored (Adobe drops the repeats); anything else is refused.
+          for i = 6, #ARGV, 2 do
+            if ARGV[i] ~= 'e' then return {'ended', state, 0, '', 0} end
+          end
+          return {'endRepeated', state, 0, '', 0}
         end
         -- A session id (replaying, live) means its sessionStart is stored; otherwise look (no copy of the body).
         local hasStart = state == 'replaying' or state == 'live' or redis.call('HEXISTS', meta, 'start') == 1

@@ -58,20 +58,23 @@ public sealed class MediaCollectionCompatTests(AppFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task PostEvent_AfterSessionComplete_Returns410AndNothingMoreIsSent()
+    public async Task PostEvent_SessionCompleteThenPingThenSessionEnd_AllSentRepeatedEnd204ThenGone()
     {
         using var http = App.CreateClient();
         var media = TestEvents.NewKey();
         var location = await StartAsync(http, media);
-        using var complete = await PostAsync(http, $"{location}/events", TestEvents.Event("sessionComplete", 1));
-        Assert.Equal(HttpStatusCode.NoContent, complete.StatusCode);
+        foreach (var (type, seq) in new[] { ("sessionComplete", 1), ("ping", 2), ("sessionEnd", 3), ("sessionEnd", 4) })
+        {
+            using var posted = await PostAsync(http, $"{location}/events", TestEvents.Event(type, seq));
+            Assert.Equal(HttpStatusCode.NoContent, posted.StatusCode);
+        }
 
-        using var late = await PostAsync(http, $"{location}/events", TestEvents.Ping(2));
+        using var late = await PostAsync(http, $"{location}/events", TestEvents.Ping(5));
 
         await AssertProblemAsync(late, HttpStatusCode.Gone, "The session has ended.");
         var id = location[(location.LastIndexOf('/') + 1)..];
         await new PlaybackClient(http).WaitForStateAsync(id, "ended");
-        Assert.Equal([1], App.Upstream.SequenceOf(Assert.Single(App.Upstream.SessionsForMedia(media)).Id));
+        Assert.Equal([1, 2, 3], App.Upstream.SequenceOf(Assert.Single(App.Upstream.SessionsForMedia(media)).Id));
     }
 
     [Theory]

@@ -139,17 +139,26 @@ describe('track: the event and its playerTime', () => {
     });
   }
 
-  for (const end of ['sessionComplete', 'sessionEnd']) {
-    test(`nothing is tracked after ${end}: the proxy would refuse it, and in the same post the ${end} too`, async () => {
-      const { playback, net, errors } = harness();
-      playback.track('play');
-      playback.track(end);
-      assert.equal(playback.track('ping'), false);
-      await playback.flush();
-      assert.match(errors[0][0], new RegExp(`after ${end}`));
-      assert.deepEqual(net.calls[0].events.map((e) => e.eventType), ['play', end]);
-    });
-  }
+  test('nothing is tracked after sessionEnd: the proxy would refuse it, and in the same post the sessionEnd too', async () => {
+    const { playback, net, errors } = harness();
+    playback.track('play');
+    playback.track('sessionEnd');
+    assert.equal(playback.track('ping'), false);
+    await playback.flush();
+    assert.match(errors[0][0], /after sessionEnd/);
+    assert.deepEqual(net.calls[0].events.map((e) => e.eventType), ['play', 'sessionEnd']);
+  });
+
+  test('sessionComplete leaves the session open: a final ping and the sessionEnd still go', async () => {
+    const { playback, net, errors } = harness();
+    playback.track('play');
+    playback.track('sessionComplete');
+    assert.equal(playback.track('ping'), true);
+    assert.equal(playback.track('sessionEnd'), true);
+    await playback.flush();
+    assert.equal(errors.length, 0);
+    assert.deepEqual(net.calls[0].events.map((e) => e.eventType), ['play', 'sessionComplete', 'ping', 'sessionEnd']);
+  });
 
   test('sessionStart without the tracking params the proxy may own is sent: the proxy judges those', async () => {
     const { playback, net, errors } = harness();

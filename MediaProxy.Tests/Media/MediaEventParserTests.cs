@@ -52,7 +52,7 @@ public sealed class MediaEventParserTests
     [Fact]
     public void Parse_ValidArray_EventsInTheOrderSent()
     {
-        var types = new[] { "sessionStart", "play", "ping", "adBreakStart", "adStart", "adComplete", "pauseStart", "sessionComplete" };
+        var types = new[] { "sessionStart", "play", "ping", "adBreakStart", "adStart", "adComplete", "pauseStart", "sessionComplete", "ping", "sessionEnd" };
         var json = "[" + string.Join(",", types.Select((t, i) => Event(t, RequiredParams.GetValueOrDefault(t), ts: 1732500000000 + i))) + "]";
 
         var result = Parse(json);
@@ -239,8 +239,8 @@ public sealed class MediaEventParserTests
 
     [Theory]
     [InlineData("""[{"playerTime":{"playhead":0,"ts":1},"eventType":"sessionEnd"},{"playerTime":{"playhead":0,"ts":2},"eventType":"ping"}]""", "[1].eventType")]
-    [InlineData("""[{"playerTime":{"playhead":0,"ts":1},"eventType":"sessionComplete"},{"playerTime":{"playhead":0,"ts":2},"eventType":"sessionEnd"}]""", "[1].eventType")]
-    [InlineData("""[{"playerTime":{"playhead":0,"ts":1},"eventType":"play"},{"playerTime":{"playhead":0,"ts":2},"eventType":"sessionComplete"},{"playerTime":{"playhead":0,"ts":3},"eventType":"ping"}]""", "[2].eventType")]
+    [InlineData("""[{"playerTime":{"playhead":0,"ts":1},"eventType":"sessionEnd"},{"playerTime":{"playhead":0,"ts":2},"eventType":"sessionComplete"}]""", "[1].eventType")]
+    [InlineData("""[{"playerTime":{"playhead":0,"ts":1},"eventType":"play"},{"playerTime":{"playhead":0,"ts":2},"eventType":"sessionEnd"},{"playerTime":{"playhead":0,"ts":3},"eventType":"ping"}]""", "[2].eventType")]
     [InlineData("""[{"playerTime":{"playhead":0,"ts":1},"eventType":"play"},42]""", "[1]")]
     [InlineData("""[{"playerTime":{"playhead":0,"ts":1},"eventType":"play"},[]]""", "[1]")]
     public void Parse_ArrayWithOneBadEvent_WholePostRefusedWithIndexedPath(string json, string path) => AssertOnlyError(Parse(json), path);
@@ -268,6 +268,17 @@ public sealed class MediaEventParserTests
         Assert.False(result.IsValid);
         Assert.Contains("[0].eventType", result.Errors!.Keys);
         Assert.Contains("[2].eventType", result.Errors!.Keys);
+    }
+
+    [Fact]
+    public void Parse_RepeatedSessionEndInOnePost_TheFirstKeptTheRepeatAcknowledged()
+    {
+        var json = """[{"playerTime":{"playhead":5,"ts":1},"eventType":"sessionEnd"},{"playerTime":{"playhead":5,"ts":2},"eventType":"sessionEnd"}]""";
+
+        var result = Parse(json);
+
+        Assert.True(result.IsValid, Describe(result));
+        Assert.Equal(1L, Ts(Assert.Single(result.Events)));
     }
 
     [Fact]

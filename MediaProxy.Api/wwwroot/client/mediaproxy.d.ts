@@ -88,8 +88,8 @@ export interface Playback {
   /**
    * Buffers one event, stamped with playerTime { playhead, ts } (ts strictly increasing within the playback).
    * Returns false, after a console.error, for an event the proxy would refuse (unknown type, a required param
-   * missing or of the wrong kind, bad customMetadata or qoeData), after a sessionComplete or sessionEnd (a new
-   * playback needs a new key), or after close().
+   * missing or of the wrong kind, bad customMetadata or qoeData), after a sessionEnd (a new playback needs a new
+   * key; sessionComplete leaves the session open), or after close().
    */
   track(eventType: MediaEventType, params?: MediaParams, extra?: TrackExtra): boolean;
   /** Sends what is buffered now; resolves once every batch so far is delivered or given up (never rejects). */

@@ -67,7 +67,7 @@
     var flushTimer = null;
     var retryTimer = null;
     var closed = false;
-    var ended = null;        // the end event, once tracked
+    var ended = null;        // the sessionEnd, once tracked
 
     var playback = {
       get key() { return key; },
@@ -90,7 +90,8 @@
 
     function track(eventType, params, extra) {
       if (closed) return complain('track("' + eventType + '") after close(): dropped');
-      // The proxy refuses anything after the end event: in the same post (400) it would sink the end event too.
+      // The proxy refuses anything after sessionEnd: in the same post (400) it would sink the sessionEnd too.
+      // sessionComplete ends nothing: the session stays open for a final ping and the sessionEnd.
       if (ended) return complain('track("' + eventType + '") after ' + ended + ': dropped (a new playback needs a new key)');
       // Copies: the caller may change its objects before the batch leaves.
       var event = { playerTime: null, eventType: eventType };
@@ -104,7 +105,7 @@
       event.playerTime = { playhead: currentPlayhead(), ts: nextTs() };
 
       buffer.push(event);
-      if (eventType === 'sessionComplete' || eventType === 'sessionEnd') ended = eventType;
+      if (eventType === 'sessionEnd') ended = eventType;
       if (buffer.length >= o.maxBatch) {
         cut();
         pump();
