@@ -17,6 +17,8 @@ public static class MediaProxyServiceCollectionExtensions
         services.AddValidatedOptions<SimulatorOptions>(configuration, SimulatorOptions.SectionName);
         services.AddValidatedOptions<TrackingOptions>(configuration, TrackingOptions.SectionName);
         services.AddSingleton(sp => new TrackingPolicy(sp.GetRequiredService<IOptions<TrackingOptions>>().Value));
+        services.AddValidatedOptions<MediaSchemaOptions>(configuration, MediaSchemaOptions.SectionName);
+        services.AddSingleton<MediaSchemaRegistry>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddPlaybackStore(configuration);
@@ -27,6 +29,8 @@ public static class MediaProxyServiceCollectionExtensions
         services.AddSingleton<PlaybackReplayer>();
         services.AddSingleton<PlaybackService>();
         services.AddSingleton<Endpoints.EventIntake>();
+        // First among the hosted services: the rules are in force before the server takes a post.
+        services.AddHostedService<MediaSchemaRefresher>();
         services.AddHostedService<PlaybackWorker>();
         services.AddHostedService<PendingPlaybackSweeper>();
         services.AddHostedService<PlaybackBacklogSampler>();

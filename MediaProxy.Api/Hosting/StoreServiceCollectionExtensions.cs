@@ -20,6 +20,9 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IPlaybackCoordination>(sp => sp.GetRequiredService<StoreSettings>().Redis is null
             ? ActivatorUtilities.CreateInstance<InMemoryPlaybackCoordination>(sp)
             : ActivatorUtilities.CreateInstance<RedisPlaybackCoordination>(sp));
+        services.AddSingleton<IMediaSchemaCache>(sp => sp.GetRequiredService<StoreSettings>().Redis is null
+            ? ActivatorUtilities.CreateInstance<InMemoryMediaSchemaCache>(sp)
+            : ActivatorUtilities.CreateInstance<RedisMediaSchemaCache>(sp));
         services.AddSingleton<StoreCapacity>();
         services.AddOptions<StoreGuardOptions>().Bind(configuration.GetSection(StoreGuardOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<StoreSettings>().Durable

@@ -56,8 +56,8 @@ public sealed class TrackingPolicy
 
     public bool Owns(string param) => _owned.ContainsKey(param);
 
-    /// <summary>The sessionStart with the owned params set, or null with the errors added.</summary>
-    internal string? Apply(string sessionStartJson, string prefix, ErrorCollector errors)
+    /// <summary>The sessionStart with the owned params set, or null with the errors added (<paramref name="index"/>: in an array post, or -1).</summary>
+    internal string? Apply(string sessionStartJson, int index, ErrorCollector errors)
     {
         if (_owned.Count == 0)
         {
@@ -76,7 +76,7 @@ public sealed class TrackingPolicy
             var sent = parameters[name];
             if (sent is not null && !JsonNode.DeepEquals(sent, value) && _onMismatch == TrackingMismatch.Reject)
             {
-                errors.Add($"{prefix}params.{name}", $"{name} is set by the proxy; omit it or send the configured value.");
+                errors.Add(MediaEventValidator.Path(index, $"params.{name}"), $"{name} is set by the proxy; omit it or send the configured value.");
                 continue;
             }
 

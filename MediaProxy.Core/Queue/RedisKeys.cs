@@ -24,6 +24,9 @@ namespace MediaProxy.Core.Queue;
 ///                       directly, written once it was delivered (or queued), not by the Accept that decided it
 /// mp:{pending-NN}:idx   zset  playbacks with pending work, score = when it is due (epoch ms); NN = 00..15, a
 ///                       hash of the playback key, so the index spreads over a cluster without KEYS or SCAN
+/// mp:{schemas}:{hash}   hash  the event schemas last fetched from one upstream (hash: of its base URL), field =
+///                       event type, value "fetchedAtMs|schema JSON"; TTL MediaProxy:Schemas:CacheTtl, renewed on
+///                       every refresh (IMediaSchemaCache)
 /// </code>
 /// Every script refreshes the TTL of the keys it touches (<see cref="Playbacks.PlaybackOptions.Ttl"/>), so a
 /// playback disappears a TTL after its last activity.
@@ -44,4 +47,8 @@ public static class RedisKeys
     public const int PendingShards = 16;
 
     public static RedisKey PendingIndex(int shard) => $"mp:{{pending-{shard:D2}}}:idx";
+
+    /// <summary>The schemas cached for the upstream at <paramref name="upstream"/> (its base URL, or "simulator").</summary>
+    public static RedisKey Schemas(string upstream) =>
+        $"mp:{{schemas}}:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(upstream)))[..16]}";
 }

@@ -22,6 +22,7 @@ public static class UpstreamServiceCollectionExtensions
 
         AddClient<IMediaSessionsApi>(services, "sessions", IsSafeToRetrySessionsCall);
         AddClient<IMediaEventsApi>(services, "events", outcome => HttpClientResiliencePredicates.IsTransient(outcome));
+        AddClient<IMediaSchemasApi>(services, "schemas", outcome => HttpClientResiliencePredicates.IsTransient(outcome));
         return services;
     }
 

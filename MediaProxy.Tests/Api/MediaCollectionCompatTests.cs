@@ -79,7 +79,7 @@ public sealed class MediaCollectionCompatTests(AppFixture fixture) : IClassFixtu
 
     [Theory]
     [InlineData("""{"playerTime":{"playhead":0,"ts":1732500000000},"eventType":"play"}""", "eventType")]
-    [InlineData("""{"playerTime":{"playhead":0,"ts":1732500000000},"eventType":"sessionStart","params":{"media.id":"x"}}""", "params.analytics.trackingServer")]
+    [InlineData("""{"playerTime":{"playhead":0,"ts":1732500000000},"eventType":"sessionStart","params":{"media.id":"x"}}""", "params.media.length")]
     [InlineData("""{"playerTime":{"playhead":0,"ts":1732500000000},"eventType":"sessionStart",""", "$")]
     public async Task StartSession_NotAValidSessionStart_Returns400NamingTheFieldWithoutASession(string body, string field)
     {
@@ -150,6 +150,19 @@ public sealed class MediaCollectionCompatTests(AppFixture fixture) : IClassFixtu
         var second = await new PlaybackClient(http).WaitForStateAsync(id, "live");
         Assert.Equal([1], App.Upstream.SequenceOf(first.SessionId!));
         Assert.Equal([2, 3], App.Upstream.SequenceOf(second.SessionId!));
+    }
+
+    [Fact]
+    public async Task GetSchema_EventType_TheUpstreamsSchemaThatIsInForce()
+    {
+        using var http = App.CreateClient();
+
+        var ping = await http.GetStringAsync("/api/v1/schemas/ping");
+        using var unknown = await http.GetAsync("/api/v1/schemas/dance");
+
+        // The fake upstream's ping schema (which allows the specs' test.* params), fetched at start-up.
+        Assert.Equal(FakeUpstream.SchemaWithTestParams("ping"), ping);
+        await AssertProblemAsync(unknown, HttpStatusCode.NotFound, "Unknown event type.");
     }
 
     private static async Task<string> StartAsync(HttpClient http, string media)

@@ -110,7 +110,7 @@ describe('track: the event and its playerTime', () => {
     assert.equal(playback.track('plya'), false);
     assert.equal(playback.track('play', {}, { customMetadata: { a: 'b' } }), false);
     assert.equal(playback.track('sessionStart', { 'media.id': 'x' }), false);
-    assert.equal(playback.track('error', { 'media.qoe.errorID': 'E1' }), false);
+    assert.equal(playback.track('stateStart', {}), false);
     assert.equal(playback.track('play'), true);
     await playback.flush();
     assert.equal(errors.length, 4);
@@ -125,6 +125,7 @@ describe('track: the event and its playerTime', () => {
     ['a param that is an object', 'play', { nested: { a: 1 } }, undefined, /nested must be a string, a number or a boolean/],
     ['media.resume that is not a boolean', 'sessionStart', { ...sessionStartParams, 'media.resume': 'true' }, undefined, /media\.resume must be true or false/],
     ['customMetadata with a bad key', 'sessionStart', sessionStartParams, { customMetadata: { 'a b': 'x' } }, /customMetadata\.a b/],
+    ['customMetadata with the reserved a. prefix', 'sessionStart', sessionStartParams, { customMetadata: { 'a.media.name': 'x' } }, /customMetadata\.a\.media\.name/],
     ['customMetadata with a number', 'adStart', { 'media.ad.podPosition': 1, 'media.ad.id': 'a', 'media.ad.length': 15, 'media.ad.playerName': 'p' }, { customMetadata: { n: 1 } }, /customMetadata\.n/],
     ['qoeData with a fraction', 'play', {}, { qoeData: { 'media.qoe.bitrate': 1.5 } }, /qoeData\.media\.qoe\.bitrate must be an integer/],
   ];
@@ -158,6 +159,18 @@ describe('track: the event and its playerTime', () => {
     await playback.flush();
     assert.equal(errors.length, 0);
     assert.deepEqual(net.calls[0].events.map((e) => e.eventType), ['play', 'sessionComplete', 'ping', 'sessionEnd']);
+  });
+
+  test('what Adobe documents is sent: error without params, adStart without media.ad.playerName, customerIDs, statesUpdate', async () => {
+    const { playback, net, errors } = harness();
+    assert.equal(playback.track('error'), true);
+    assert.equal(playback.track('adStart', { 'media.ad.id': 'ad-2125', 'media.ad.length': 15, 'media.ad.podPosition': 0 }), true);
+    assert.equal(playback.track('sessionStart', { ...sessionStartParams, 'visitor.customerIDs': { crm: { id: '42', authState: 1 } } }), true);
+    assert.equal(playback.track('statesUpdate', { statesStart: [{ 'media.state.name': 'mute' }] }), true);
+    assert.equal(playback.track('ping', {}, { customMetadata: {} }), true);
+    await playback.flush();
+    assert.equal(errors.length, 0);
+    assert.deepEqual(net.calls[0].events.map((e) => e.eventType), ['error', 'adStart', 'sessionStart', 'statesUpdate', 'ping']);
   });
 
   test('sessionStart without the tracking params the proxy may own is sent: the proxy judges those', async () => {

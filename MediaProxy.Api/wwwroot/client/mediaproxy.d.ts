@@ -3,10 +3,14 @@
 export type MediaEventType =
   | 'sessionStart' | 'sessionComplete' | 'sessionEnd' | 'play' | 'ping' | 'bufferStart' | 'pauseStart'
   | 'bitrateChange' | 'error' | 'adBreakStart' | 'adBreakComplete' | 'adStart' | 'adComplete' | 'adSkip'
-  | 'chapterStart' | 'chapterComplete' | 'chapterSkip' | 'stateStart' | 'stateEnd';
+  | 'chapterStart' | 'chapterComplete' | 'chapterSkip' | 'stateStart' | 'stateEnd' | 'statesUpdate';
 
-/** Media Collection params: `media.id`, `media.length`, `media.ad.podIndex`… (string, number or boolean values). */
-export type MediaParams = Record<string, string | number | boolean>;
+/**
+ * Media Collection params: `media.id`, `media.length`, `media.ad.podIndex`… (string, number or boolean values; the
+ * object of `visitor.customerIDs` and the arrays of statesUpdate's `statesStart`/`statesEnd` are the exceptions).
+ */
+export type MediaParams = Record<string, string | number | boolean
+  | Record<string, { id: string; authState: 0 | 1 | 2 }> | Array<{ 'media.state.name': string }>>;
 
 /** One event as it is posted to the proxy. */
 export interface MediaEvent {
