@@ -101,6 +101,10 @@ public sealed class FakeUpstream : IAsyncDisposable
     public IReadOnlyList<FakeSession> FindSessions(Func<JsonElement, bool> predicate) =>
         [.. _sessions.Where(s => predicate(s.SessionStart))];
 
+    /// <summary>The session the fake created with id <paramref name="sessionId"/>.</summary>
+    public FakeSession SessionById(string sessionId) =>
+        _byId.TryGetValue(sessionId, out var session) ? session : throw new KeyNotFoundException($"No session {sessionId}.");
+
     /// <summary>Sessions whose sessionStart has <c>params["media.id"] == mediaId</c>.</summary>
     public IReadOnlyList<FakeSession> SessionsForMedia(string mediaId) =>
         FindSessions(start => start.TryGetProperty("params", out var p) && p.TryGetProperty("media.id", out var id)

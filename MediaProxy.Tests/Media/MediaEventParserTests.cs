@@ -7,7 +7,7 @@ namespace MediaProxy.Tests.Media;
 /// <summary>
 /// The Media Collection event schemas as the proxy enforces them (the shipped copy, <c>Media/Schemas/*.json</c>, built
 /// from Adobe's reference): what is accepted, what is refused and under which error path. A post is all-or-nothing.
-/// Adobe's own examples are replayed in <see cref="AdobeExamplesTests"/>.
+/// Adobe's own examples are replayed in <see cref="Conformance.AdobeExamplesTests"/>.
 /// </summary>
 public sealed class MediaEventParserTests
 {
