@@ -86,7 +86,7 @@ public sealed class MediaEventSchema
 
     /// <summary>Whether this event type may carry customMetadata keys (not just an empty object).</summary>
     public bool CarriesCustomMetadata =>
-        Property(Root, "customMetadata") is { } metadata && (metadata.Patterns.Count > 0 || metadata.Properties.Count > 0 || metadata.AdditionalAllowed);
+        Property(Root, "customMetadata") is { } metadata && (metadata.Patterns.Length > 0 || metadata.Properties.Count > 0 || metadata.AdditionalAllowed);
 
     private static SchemaNode? Property(SchemaNode node, string name) => node.Properties.Find(Encoding.UTF8.GetBytes(name))?.Node;
 

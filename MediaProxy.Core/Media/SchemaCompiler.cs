@@ -60,6 +60,16 @@ internal sealed class SchemaCompiler
             Apply(node, keyword, $"{pointer}/{Escape(keyword.Name)}");
         }
 
+        // Required names that are declared are marked by their rule during the walk (one bit each), not looked up.
+        for (var i = 0; i < node.Required.Length; i++)
+        {
+            if (node.Properties.Find(node.Required[i].Utf8) is { } rule && i < 64)
+            {
+                rule.RequiredIndex = i;
+                node.Required[i] = node.Required[i] with { Declared = true };
+            }
+        }
+
         return node;
     }
 
@@ -76,7 +86,7 @@ internal sealed class SchemaCompiler
                     new PropertyRule(p.Name, Encoding.UTF8.GetBytes(p.Name), Node(p.Value, $"{at}/{Escape(p.Name)}"))));
                 break;
             case "required":
-                node.Required = [.. Strings(value, at).Distinct(StringComparer.Ordinal).Select(n => new RequiredName(n, Encoding.UTF8.GetBytes(n)))];
+                node.Required = [.. Strings(value, at).Distinct(StringComparer.Ordinal).Select(n => new RequiredName(n, Encoding.UTF8.GetBytes(n), Declared: false))];
                 break;
             case "additionalProperties" when value.ValueKind is JsonValueKind.True or JsonValueKind.False:
                 node.AdditionalAllowed = value.ValueKind == JsonValueKind.True;
@@ -166,7 +176,7 @@ internal sealed class SchemaCompiler
         _ => throw new InvalidSchemaException($"{at}: unknown type '{name}'."),
     };
 
-    private static List<EnumValue> Enum(JsonElement value, string at)
+    private static EnumValue[] Enum(JsonElement value, string at)
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
@@ -187,7 +197,8 @@ internal sealed class SchemaCompiler
     {
         try
         {
-            return new Regex(pattern, RegexOptions.CultureInvariant, PatternTimeout);
+            // Compiled: every customMetadata key of every post is matched, and schemas change once an hour at most.
+            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled, PatternTimeout);
         }
         catch (ArgumentException ex)
         {

@@ -21,7 +21,8 @@ internal enum JsonTypes
 /// <summary>
 /// One compiled JSON Schema (the draft-04 subset Adobe's event schemas use). Built once by <see cref="SchemaCompiler"/>
 /// and read without allocating by <see cref="SchemaWalker"/>: names are kept as UTF-8, as they arrive in a body.
-/// A <c>$ref</c> is resolved at compile time, so nodes may be shared (and may form cycles).
+/// A <c>$ref</c> is resolved at compile time, so nodes may be shared (and may form cycles). Lists are arrays: a
+/// foreach over an interface would allocate an enumerator per event.
 /// </summary>
 internal sealed class SchemaNode
 {
@@ -30,16 +31,16 @@ internal sealed class SchemaNode
     public PropertyTable Properties { get; set; } = PropertyTable.Empty;
 
     /// <summary>Required property names (declared in <see cref="Properties"/> or not), in the schema's order.</summary>
-    public IReadOnlyList<RequiredName> Required { get; set; } = [];
+    public RequiredName[] Required { get; set; } = [];
 
-    public IReadOnlyList<PatternRule> Patterns { get; set; } = [];
+    public PatternRule[] Patterns { get; set; } = [];
 
     /// <summary>The schema of properties neither declared nor matched by a pattern; null with <see cref="AdditionalAllowed"/> false refuses them.</summary>
     public SchemaNode? Additional { get; set; }
 
     public bool AdditionalAllowed { get; set; } = true;
 
-    public IReadOnlyList<EnumValue>? Enum { get; set; }
+    public EnumValue[]? Enum { get; set; }
 
     public int MinLength { get; set; }
 
@@ -50,8 +51,11 @@ internal sealed class SchemaNode
     public string? Description { get; set; }
 }
 
-/// <summary>A required property name, as text (for messages) and as UTF-8 (for lookups).</summary>
-internal sealed record RequiredName(string Name, byte[] Utf8);
+/// <summary>
+/// A required property name, as text (for messages) and as UTF-8 (for lookups); <see cref="Declared"/> when it is also
+/// in <see cref="SchemaNode.Properties"/>, whose rule then marks it seen as the walk passes it.
+/// </summary>
+internal sealed record RequiredName(string Name, byte[] Utf8, bool Declared);
 
 /// <summary>A <c>patternProperties</c> entry: names matching <see cref="Regex"/> follow <see cref="Node"/>.</summary>
 internal sealed record PatternRule(string Pattern, Regex Regex, SchemaNode Node);
@@ -62,8 +66,11 @@ internal sealed record EnumValue(string Text, byte[]? Utf8String, double? Number
     public static EnumValue Of(string value) => new(value, Encoding.UTF8.GetBytes(value), null, null);
 }
 
-/// <summary>A declared property: its name as text and UTF-8, and its schema.</summary>
-internal sealed record PropertyRule(string Name, byte[] Utf8, SchemaNode Node);
+/// <summary>A declared property: its name as text and UTF-8, its schema, and its index in the node's required names (-1: optional).</summary>
+internal sealed record PropertyRule(string Name, byte[] Utf8, SchemaNode Node)
+{
+    public int RequiredIndex { get; set; } = -1;
+}
 
 /// <summary>
 /// Declared properties ordered by UTF-8 length then bytes, so a name is found by a binary search on its raw bytes

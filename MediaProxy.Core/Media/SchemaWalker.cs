@@ -71,7 +71,8 @@ internal ref struct SchemaWalker
 
     private void Object(JsonElement value, SchemaNode node)
     {
-        Span<char> names = node.Patterns.Count > 0 ? stackalloc char[128] : default;
+        Span<char> names = node.Patterns.Length > 0 ? stackalloc char[128] : default;
+        var seen = 0UL;
         foreach (var property in value.EnumerateObject())
         {
             Push(new PathSegment(property, -1));
@@ -79,6 +80,7 @@ internal ref struct SchemaWalker
             var matched = declared is not null;
             if (declared is not null)
             {
+                seen |= declared.RequiredIndex >= 0 ? 1UL << declared.RequiredIndex : 0;
                 Value(property.Value, declared.Node);
             }
 
@@ -103,10 +105,12 @@ internal ref struct SchemaWalker
             _depth--;
         }
 
-        foreach (var required in node.Required)
+        for (var i = 0; i < node.Required.Length; i++)
         {
+            var required = node.Required[i];
+            var present = required.Declared ? (seen & (1UL << i)) != 0 : value.TryGetProperty(required.Utf8, out _);
             // Params the proxy owns (tracking configuration) are put in by the proxy after validation.
-            if (!value.TryGetProperty(required.Utf8, out _) && !(InParams && _tracking.Owns(required.Name)))
+            if (!present && !(InParams && _tracking.Owns(required.Name)))
             {
                 _errors.Add(Path(required.Name), $"{required.Name} is required for {_eventType}.");
             }
@@ -128,7 +132,7 @@ internal ref struct SchemaWalker
             return $"Unknown param: the {_eventType} schema has no such param (a typo?).{note}";
         }
 
-        return node.Patterns.Count > 0 ? $"Not allowed here: names must match {string.Join(" or ", node.Patterns.Select(p => p.Pattern))}.{note}"
+        return node.Patterns.Length > 0 ? $"Not allowed here: names must match {string.Join(" or ", node.Patterns.Select(p => p.Pattern))}.{note}"
             : node.Properties.Count > 0 ? $"Not allowed here: allowed are {string.Join(", ", node.Properties.All.Select(p => p.Name))}.{note}"
             : $"Not allowed here.{note}";
     }
@@ -191,7 +195,7 @@ internal ref struct SchemaWalker
     /// <summary>Draft-04's integer: a JSON number written without a fraction or an exponent.</summary>
     private static bool IsInteger(JsonElement value) => JsonMarshal.GetRawUtf8Value(value).IndexOfAny(".eE"u8) < 0;
 
-    private static bool IsOneOf(JsonElement value, IReadOnlyList<EnumValue> allowed)
+    private static bool IsOneOf(JsonElement value, EnumValue[] allowed)
     {
         foreach (var candidate in allowed)
         {
