@@ -41,6 +41,8 @@ public sealed class PlaybackValidationTests(AppFixture fixture) : IClassFixture<
     [InlineData("{\"playerTime\":{\"playhead\":-1,\"ts\":1},\"eventType\":\"play\"}", "playerTime.playhead")]
     [InlineData("{\"playerTime\":{\"playhead\":0,\"ts\":1},\"eventType\":\"sessionStart\",\"params\":{}}", "params.media.id")]
     [InlineData("[{\"playerTime\":{\"playhead\":0,\"ts\":1},\"eventType\":\"play\"},{\"playerTime\":{\"playhead\":0,\"ts\":2},\"eventType\":\"adStart\",\"params\":{\"media.ad.podPosition\":1,\"media.ad.length\":10,\"media.ad.playerName\":\"p\"}}]", "[1].params.media.ad.id")]
+    [InlineData("{\"playerTime\":{\"playhead\":0,\"ts\":1},\"eventType\":\"stateStart\",\"params\":{\"media.state.name\":\"\\ud800\"}}", "params.media.state.name")]
+    [InlineData("{\"playerTime\":{\"playhead\":0,\"ts\":1},\"eventType\":\"ping\",\"params\":{\"x\\ud800\":1}}", "params.x\\ud800")]
     public async Task PostEvents_NotValidEvents_BadRequestNamingTheField(string json, string path)
     {
         var key = TestEvents.NewKey();
