@@ -216,25 +216,3 @@ internal sealed class SchemaCompiler
 
     private static string Escape(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 }
-
-/// <summary>A compiled schema and the keywords it holds that are not enforced at intake (JSON pointers).</summary>
-internal sealed record CompiledSchema(SchemaNode Root, IReadOnlyList<string> NotEnforced);
-
-/// <summary>A schema document that cannot be used: not a schema, a broken <c>$ref</c>, an unknown type…</summary>
-public sealed class InvalidSchemaException : Exception
-{
-    public InvalidSchemaException()
-        : base("Not a usable JSON Schema.")
-    {
-    }
-
-    public InvalidSchemaException(string message)
-        : base(message)
-    {
-    }
-
-    public InvalidSchemaException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}

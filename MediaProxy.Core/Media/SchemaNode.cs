@@ -113,3 +113,6 @@ internal sealed class PropertyTable
     private static int Compare(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) =>
         a.Length != b.Length ? a.Length.CompareTo(b.Length) : a.SequenceCompareTo(b);
 }
+
+/// <summary>A compiled schema and the keywords it holds that are not enforced at intake (JSON pointers).</summary>
+internal sealed record CompiledSchema(SchemaNode Root, IReadOnlyList<string> NotEnforced);
