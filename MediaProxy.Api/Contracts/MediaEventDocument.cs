@@ -7,10 +7,10 @@ namespace MediaProxy.Api.Contracts;
 /// <see cref="Core.Media.MediaEventParser"/> and forwarded as sent. A post holds one event or an array of them.
 /// </summary>
 /// <param name="PlayerTime">The player's playhead (seconds) and clock (epoch ms), never rewritten.</param>
-/// <param name="EventType">One of the 19 event types, e.g. sessionStart, play, ping, bufferStart, sessionComplete.</param>
-/// <param name="Params">Event params (string, number or boolean values); required ones depend on the event type.</param>
-/// <param name="CustomMetadata">Only on sessionStart, adStart and chapterStart: string → string.</param>
-/// <param name="QoeData">Integer quality-of-experience fields, allowed on any event.</param>
+/// <param name="EventType">The event type, e.g. sessionStart, play, ping, bufferStart, sessionComplete, sessionEnd.</param>
+/// <param name="Params">Event params: which ones an event type takes, of which type, and which are required is its schema's.</param>
+/// <param name="CustomMetadata">Keys only on sessionStart, adStart and chapterStart: string → string.</param>
+/// <param name="QoeData">Integer media.qoe.* quality-of-experience fields, allowed on any event.</param>
 public sealed record MediaEventDocument(
     PlayerTimeDocument PlayerTime,
     string EventType,

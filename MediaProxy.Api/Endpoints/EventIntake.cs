@@ -17,6 +17,7 @@ namespace MediaProxy.Api.Endpoints;
 internal sealed class EventIntake(
     PlaybackService playbacks,
     TrackingPolicy tracking,
+    MediaSchemaRegistry schemas,
     IOptions<ApiOptions> api,
     IOptions<PlaybackOptions> options)
 {
@@ -54,7 +55,7 @@ internal sealed class EventIntake(
                 title: "The body is too large.", detail: $"A post may hold at most {maxBytes} bytes."));
         }
 
-        var parsed = MediaEventParser.Parse(body, options.Value.MaxEventsPerPost, tracking);
+        var parsed = MediaEventParser.Parse(body, options.Value.MaxEventsPerPost, tracking, schemas.Current);
         if (!parsed.IsValid)
         {
             return new(TypedResults.ValidationProblem(parsed.Errors!, title: "The body is not a valid event or array of events."));

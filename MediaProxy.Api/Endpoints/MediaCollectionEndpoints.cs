@@ -44,7 +44,7 @@ public static class MediaCollectionEndpoints
         group.MapPost("/{sessionId}/events", PostEventAsync)
             .WithName("PostSessionEvent")
             .WithSummary("Adobe's events call: 204 once the event is durable or accepted upstream.")
-            .WithDescription("404 for an unknown id, 410 once the session's sessionComplete or sessionEnd was accepted.")
+            .WithDescription("404 for an unknown id, 410 once the session's sessionEnd was accepted (a repeated sessionEnd is answered 204 and not sent again).")
             .Accepts<MediaEventDocument>("application/json")
             .WithMetadata(new IdempotencyKeyHeader())
             .WithMetadata(PlaybackExamples.SingleEvents)
@@ -57,8 +57,24 @@ public static class MediaCollectionEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
+        // Adobe's schema endpoint, answered with the rules this proxy applies (shipped, or fetched from the upstream).
+        app.MapGet("/api/v1/schemas/{eventType}", GetSchema)
+            .WithTags("Media Collection API (drop-in)")
+            .WithName("GetEventSchema")
+            .WithSummary("Adobe's schema endpoint: the JSON Schema (draft-04) the proxy validates this event type with.")
+            .WithDescription("The rules in force: fetched from the upstream's own /api/v1/schemas/{eventType}, or the shipped copy built from Adobe's published reference.")
+            .RequireCors(CorsOptions.PolicyName)
+            .Produces<string>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         return app;
     }
+
+    internal static Results<ContentHttpResult, ProblemHttpResult> GetSchema(string eventType, MediaSchemaRegistry schemas) =>
+        schemas.Current.Find(eventType) is { } schema
+            ? TypedResults.Content(schema.Document, "application/json")
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown event type.",
+                detail: $"Known event types: {string.Join(", ", schemas.Current.EventTypes)}.");
 
     internal static async Task<Results<Created, ValidationProblem, ProblemHttpResult>> StartSessionAsync(
         HttpRequest request, EventIntake intake, CancellationToken cancellationToken)
@@ -106,7 +122,7 @@ public static class MediaCollectionEndpoints
         }
 
         return outcome.Problem ?? TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "The session has ended.",
-            detail: "A sessionComplete or sessionEnd was accepted for this session; start a new one with POST /api/v1/sessions.");
+            detail: "A sessionEnd was accepted for this session; start a new one with POST /api/v1/sessions.");
     }
 
     private static ValidationProblem? OnlySessionStart(IReadOnlyList<PlaybackEvent> events) =>

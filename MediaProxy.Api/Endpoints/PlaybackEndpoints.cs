@@ -73,7 +73,7 @@ public static class PlaybackEndpoints
         if (outcome.Result is not { Accepted: true } result)
         {
             return outcome.Problem ?? TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The playback has ended.",
-                detail: "A sessionComplete or sessionEnd was accepted for this playback key; start a new playback with a new key.");
+                detail: "A sessionEnd was accepted for this playback key; start a new playback with a new key.");
         }
 
         return TypedResults.Accepted($"/v1/playbacks/{playbackKey}",

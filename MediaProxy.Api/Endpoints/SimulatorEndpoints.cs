@@ -43,6 +43,9 @@ public static class SimulatorEndpoints
                 Answer(simulator.PostEvent(sessionId, await ReadAsync(request, ct))))
             .WithSummary("Media Collection API: send an event (204).");
 
+        group.MapGet("/api/v1/schemas/{eventType}", (string eventType) => Answer(MediaCollectionSimulator.GetSchema(eventType)))
+            .WithSummary("Media Collection API: the JSON Schema of an event type (the rules the simulator answers 400 by).");
+
         return app;
     }
 
@@ -56,6 +59,7 @@ public static class SimulatorEndpoints
     {
         { StatusCode: 201 } => TypedResults.Created(answer.Location, (object?)null),
         { StatusCode: 204 } => TypedResults.NoContent(),
+        { StatusCode: 200, Json: { } json } => TypedResults.Content(json, "application/json"),
         _ => TypedResults.Problem(statusCode: answer.StatusCode, title: answer.Error),
     };
 }

@@ -20,6 +20,8 @@ public static class MediaProxyServiceCollectionExtensions
         // In front of the simulator, demo values fill the tracking params a player leaves out (README's snippet).
         services.AddSingleton(sp => new TrackingPolicy(sp.GetRequiredService<IOptions<TrackingOptions>>().Value,
             fillSimulatorDemoParams: sp.GetRequiredService<IOptions<UpstreamOptions>>().Value.UsesSimulator));
+        services.AddValidatedOptions<MediaSchemaOptions>(configuration, MediaSchemaOptions.SectionName);
+        services.AddSingleton<MediaSchemaRegistry>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddPlaybackStore(configuration);
@@ -36,6 +38,8 @@ public static class MediaProxyServiceCollectionExtensions
         services.AddSingleton<PlaybackService>();
         services.AddSingleton<PlaybackAdmin>();
         services.AddSingleton<Endpoints.EventIntake>();
+        // First among the hosted services: the rules are in force before the server takes a post.
+        services.AddHostedService<MediaSchemaRefresher>();
         services.AddSingleton<PlaybackWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<PlaybackWorker>());
         services.AddHostedService<PendingPlaybackSweeper>();

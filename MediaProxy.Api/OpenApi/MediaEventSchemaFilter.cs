@@ -8,10 +8,10 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 namespace MediaProxy.Api.OpenApi;
 
 /// <summary>
-/// Writes the validation rules into the event schema from the same table the validator reads
-/// (<see cref="MediaEventTypes"/>): the 19 event types as an enum, and the required params of each.
+/// Writes the validation rules into the event schema from the rules the validator reads (<see cref="MediaSchemaRegistry"/>):
+/// the event types as an enum, and the required params of each, customMetadata and where the full schemas are.
 /// </summary>
-internal sealed class MediaEventSchemaFilter : ISchemaFilter
+internal sealed class MediaEventSchemaFilter(MediaSchemaRegistry schemas) : ISchemaFilter
 {
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
     {
@@ -20,21 +20,30 @@ internal sealed class MediaEventSchemaFilter : ISchemaFilter
             return;
         }
 
+        var rules = schemas.Current;
         if (eventSchema.Properties?.TryGetValue("eventType", out var eventType) == true && eventType is OpenApiSchema type)
         {
-            type.Enum = [.. MediaEventTypes.All.Order(StringComparer.Ordinal).Select(t => (JsonNode)JsonValue.Create(t))];
+            type.Enum = [.. rules.EventTypes.Select(t => (JsonNode)JsonValue.Create(t))];
         }
 
-        var rules = new StringBuilder(eventSchema.Description is { Length: > 0 } doc ? doc.TrimEnd() + " " : string.Empty).Append("Required params per event type: ");
-        foreach (var (name, required) in MediaEventTypes.RequiredParams.OrderBy(r => r.Key, StringComparer.Ordinal))
+        var text = new StringBuilder(eventSchema.Description is { Length: > 0 } doc ? doc.TrimEnd() + " " : string.Empty)
+            .Append("Each event is checked against the JSON Schema of its type, as Adobe serves them (GET /api/v1/schemas/{eventType} ")
+            .Append("here shows the rules in force): unknown params, params of the wrong type and anything else the schema refuses get a 400 ")
+            .Append("naming the field. Required params per event type: ");
+        foreach (var typeSchema in rules.Schemas)
         {
-            rules.Append(name).Append(" → ")
-                .Append(string.Join(", ", required.Select(r => $"{r.Name} ({r.Kind.ToString().ToUpperInvariant()})")))
-                .Append("; ");
+            var required = typeSchema.Params().Where(p => p.Required).ToList();
+            if (required.Count > 0)
+            {
+                text.Append(typeSchema.EventType).Append(" → ")
+                    .Append(string.Join(", ", required.Select(p => $"{p.Name} ({p.Type})")))
+                    .Append("; ");
+            }
         }
 
-        rules.Append("customMetadata only on ").Append(string.Join(", ", MediaEventTypes.WithCustomMetadata.Order(StringComparer.Ordinal)))
-            .Append(". Params values are strings, numbers or booleans; qoeData values are integers.");
-        eventSchema.Description = rules.ToString();
+        text.Append("customMetadata keys only on ")
+            .Append(string.Join(", ", rules.Schemas.Where(s => s.CarriesCustomMetadata).Select(s => s.EventType)))
+            .Append(" (string values).");
+        eventSchema.Description = text.ToString();
     }
 }

@@ -21,15 +21,17 @@ public static class MediaEventParser
         AllowDuplicateProperties = false,
     };
 
+    /// <summary>Against the shipped rules (<see cref="MediaEventRules.Shipped"/>), owning no tracking param.</summary>
     public static MediaEventParseResult Parse(ReadOnlyMemory<byte> body, int maxEvents) =>
-        Parse(body, maxEvents, TrackingPolicy.None);
+        Parse(body, maxEvents, TrackingPolicy.None, MediaEventRules.Shipped);
 
     /// <summary>
-    /// Like <see cref="Parse(ReadOnlyMemory{byte}, int)"/>, with the tracking params the proxy owns: players may
-    /// omit them from sessionStart, and the policy puts them in (or refuses differing values).
+    /// Against <paramref name="rules"/>, with the tracking params the proxy owns: players may omit them from
+    /// sessionStart, and the policy puts them in (or refuses differing values).
     /// </summary>
-    public static MediaEventParseResult Parse(ReadOnlyMemory<byte> body, int maxEvents, TrackingPolicy tracking)
+    public static MediaEventParseResult Parse(ReadOnlyMemory<byte> body, int maxEvents, TrackingPolicy tracking, MediaEventRules rules)
     {
+        ArgumentNullException.ThrowIfNull(rules);
         // The reader checks the structure, not the bytes inside strings: invalid UTF-8 would surface later, as an
         // exception while reading a value, so it is refused here first.
         if (!Utf8.IsValid(body.Span))
@@ -46,48 +48,76 @@ public static class MediaEventParser
         {
             return MediaEventParseResult.Invalid("$", $"The body is not valid JSON: {ex.Message}");
         }
+        catch (InvalidOperationException) when (LoneSurrogates.MayHold(body.Span))
+        {
+            // The duplicate-property check reads every name: one with a lone surrogate cannot be read.
+            return LoneSurrogateNames(body);
+        }
 
         using (document)
         {
             var root = document.RootElement;
+            var posted = new Posted(tracking, rules, LoneSurrogates.MayHold(body.Span));
             return root.ValueKind switch
             {
-                JsonValueKind.Object => ParseEvents([root], indexed: false, tracking),
+                JsonValueKind.Object => ParseEvents([root], indexed: false, posted),
                 JsonValueKind.Array when root.GetArrayLength() == 0 =>
                     MediaEventParseResult.Invalid("$", "The array holds no events."),
                 JsonValueKind.Array when root.GetArrayLength() > maxEvents =>
                     MediaEventParseResult.Invalid("$", $"At most {maxEvents} events per post."),
-                JsonValueKind.Array => ParseEvents([.. root.EnumerateArray()], indexed: true, tracking),
+                JsonValueKind.Array => ParseEvents([.. root.EnumerateArray()], indexed: true, posted),
                 _ => MediaEventParseResult.Invalid("$", "The body must be an event object or an array of events."),
             };
         }
     }
 
-    private static MediaEventParseResult ParseEvents(JsonElement[] elements, bool indexed, TrackingPolicy tracking)
+    private static MediaEventParseResult LoneSurrogateNames(ReadOnlyMemory<byte> body)
+    {
+        using var document = JsonDocument.Parse(body, DocumentOptions with { AllowDuplicateProperties = true });
+        var errors = new ErrorCollector();
+        LoneSurrogates.Report(document.RootElement, string.Empty, errors);
+        return errors.Count > 0
+            ? MediaEventParseResult.Invalid(errors.ToDictionary())
+            : MediaEventParseResult.Invalid("$", "The body is not valid JSON text.");
+    }
+
+    private static MediaEventParseResult ParseEvents(JsonElement[] elements, bool indexed, Posted posted)
     {
         var errors = new ErrorCollector();
         var events = new List<PlaybackEvent>(elements.Length);
-        (int Index, string Type)? end = null;
+        var endAt = -1;
         for (var i = 0; i < elements.Length; i++)
         {
-            var prefix = indexed ? $"[{i}]." : string.Empty;
-            var eventType = MediaEventValidator.Validate(elements[i], prefix, errors, tracking);
+            var index = indexed ? i : -1;
+            // Checked before anything reads a string: reading one with a lone surrogate throws.
+            if (posted.MayHoldEscapes && LoneSurrogates.Any(elements[i]))
+            {
+                LoneSurrogates.Report(elements[i], indexed ? $"[{i}]" : string.Empty, errors);
+                continue;
+            }
+
+            var eventType = MediaEventValidator.Validate(elements[i], index, errors, posted.Tracking, posted.Rules);
             if (eventType is null)
             {
                 continue;
             }
 
-            if (end is { } seen)
+            if (endAt >= 0 && eventType == MediaEventTypes.SessionEnd)
             {
-                errors.Add($"{prefix}eventType", $"No event may follow the {seen.Type} at [{seen.Index}].");
+                continue; // A repeated sessionEnd: acknowledged, never forwarded twice (Adobe drops repeats too).
+            }
+
+            if (endAt >= 0)
+            {
+                errors.Add(MediaEventValidator.Path(index, "eventType"), $"No event may follow the sessionEnd at [{endAt}]: sessionEnd closes the session.");
             }
             else if (MediaEventTypes.IsEnd(eventType))
             {
-                end = (i, eventType);
+                endAt = i;
             }
 
             var json = Compact(elements[i]);
-            if (eventType == MediaEventTypes.SessionStart && tracking.Apply(json, prefix, errors) is { } owned)
+            if (eventType == MediaEventTypes.SessionStart && posted.Tracking.Apply(json, index, errors) is { } owned)
             {
                 json = owned;
             }
@@ -97,6 +127,9 @@ public static class MediaEventParser
 
         return errors.Count > 0 ? MediaEventParseResult.Invalid(errors.ToDictionary()) : new(events, null);
     }
+
+    /// <summary>What every event of one post is checked with.</summary>
+    private readonly record struct Posted(TrackingPolicy Tracking, MediaEventRules Rules, bool MayHoldEscapes);
 
     /// <summary>
     /// Re-writes the element without insignificant whitespace; values are copied as they were. The relaxed encoder

@@ -84,8 +84,8 @@ public sealed class TrackingPolicy
     /// <summary>Whether the proxy puts this param in when a sessionStart leaves it out (so a player may).</summary>
     public bool Owns(string param) => _owned.ContainsKey(param) || _fallbacks.ContainsKey(param);
 
-    /// <summary>The sessionStart with the owned params set, or null with the errors added.</summary>
-    internal string? Apply(string sessionStartJson, string prefix, ErrorCollector errors)
+    /// <summary>The sessionStart with the owned params set, or null with the errors added (<paramref name="index"/>: in an array post, or -1).</summary>
+    internal string? Apply(string sessionStartJson, int index, ErrorCollector errors)
     {
         if (_owned.Count == 0 && _fallbacks.Count == 0)
         {
@@ -104,7 +104,7 @@ public sealed class TrackingPolicy
             var sent = parameters[name];
             if (sent is not null && !JsonNode.DeepEquals(sent, value) && _onMismatch == TrackingMismatch.Reject)
             {
-                errors.Add($"{prefix}params.{name}", $"{name} is set by the proxy; omit it or send the configured value.");
+                errors.Add(MediaEventValidator.Path(index, $"params.{name}"), $"{name} is set by the proxy; omit it or send the configured value.");
                 continue;
             }
 

@@ -52,6 +52,9 @@ public sealed partial class PlaybackService(
         {
             case AcceptOutcome.Ended:
                 return new AcceptResult(false, 0, decision.State);
+            case AcceptOutcome.EndRepeated:
+                LogEndRepeated(logger, PlaybackKey.ForLog(playbackKey));
+                return new AcceptResult(true, events.Count, decision.State);
             case AcceptOutcome.StoreFull:
                 return new AcceptResult(false, 0, decision.State, StoreFull: true);
             case AcceptOutcome.QueueFull:
@@ -176,6 +179,9 @@ public sealed partial class PlaybackService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: repeated Idempotency-Key, answered as before ({Count} event(s)), nothing stored")]
     private static partial void LogDuplicatePost(ILogger logger, string playbackKey, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: repeated sessionEnd acknowledged, not sent again")]
+    private static partial void LogEndRepeated(ILogger logger, string playbackKey);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: queue cap of {Cap} events reached; post refused with 429")]
     private static partial void LogQueueFull(ILogger logger, string playbackKey, int cap);

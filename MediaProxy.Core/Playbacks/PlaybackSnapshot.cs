@@ -58,8 +58,11 @@ public enum AcceptOutcome
     /// <summary>The playback is live with an empty queue: the caller sends the events upstream itself.</summary>
     ForwardDirectly,
 
-    /// <summary>The playback has ended (or its end event was accepted): nothing was stored.</summary>
+    /// <summary>The playback has ended (or its sessionEnd was accepted): nothing was stored.</summary>
     Ended,
+
+    /// <summary>The post held nothing but sessionEnd, after the playback's sessionEnd: acknowledged, nothing stored or sent.</summary>
+    EndRepeated,
 
     /// <summary>A post with this Idempotency-Key was already accepted: nothing was stored again.</summary>
     Duplicate,

@@ -15,7 +15,7 @@ public enum PlaybackState
     /// <summary>The queue is empty: new events are forwarded directly.</summary>
     Live,
 
-    /// <summary>sessionComplete or sessionEnd was delivered: later events are refused.</summary>
+    /// <summary>sessionEnd was delivered: later events are refused (sessionComplete leaves the session open, as upstream).</summary>
     Ended,
 
     /// <summary>The session could not be created; events are kept until their TTL.</summary>

@@ -50,7 +50,7 @@ public interface IPlaybackStore
     /// <summary>A <c>failed</c> playback goes back to work; null when it is unknown, otherwise whether it was failed.</summary>
     Task<(bool Retried, PlaybackState State)?> RetryAsync(string playbackKey, CancellationToken cancellationToken);
 
-    /// <summary>A sessionComplete/sessionEnd forwarded directly was acknowledged upstream: the playback is <c>ended</c>.</summary>
+    /// <summary>A sessionEnd forwarded directly was acknowledged upstream: the playback is <c>ended</c>.</summary>
     Task<PlaybackState> EndForwardedAsync(string playbackKey, CancellationToken cancellationToken);
 
     /// <summary>

@@ -11,7 +11,8 @@ namespace MediaProxy.Core.Queue;
 ///                       startAt      when it was accepted (epoch ms): the age limit of the sessions call
 ///                       sid          the upstream session id, once the sessions call answered 201
 ///                       resume       "1" while a lost session (404/410) is being re-created with media.resume
-///                       endAccepted  "1" once a sessionComplete/sessionEnd was accepted: later posts get 409
+///                       endAccepted  "1" once a sessionEnd was accepted: later posts get 409, a repeated
+///                                    sessionEnd is acknowledged (not stored); sessionComplete ends nothing
 ///                       forwarded    events acknowledged upstream (204); a direct forward counts from the
 ///                                    Accept that decided it, and Requeue/DeadLetter take back what failed
 ///                       dead         events moved to the dead letters
@@ -29,6 +30,9 @@ namespace MediaProxy.Core.Queue;
 ///                       playbacks (upstream down) are here too, due since they were parked: oldest resume first
 /// mp:{failed-NN}:idx    zset  playbacks failed for good (the upstream refused their sessionStart, or too old),
 ///                       score = when; listed and retried by the admin API
+/// mp:{schemas}:{hash}   hash  the event schemas last fetched from one upstream (hash: of its base URL), field =
+///                       event type, value "fetchedAtMs|schema JSON"; TTL MediaProxy:Schemas:CacheTtl, renewed on
+///                       every refresh (IMediaSchemaCache)
 /// </code>
 /// Every script refreshes the TTL of the keys it touches (<see cref="Playbacks.PlaybackOptions.Ttl"/>), so a
 /// playback disappears a TTL after its last activity.
@@ -51,4 +55,8 @@ public static class RedisKeys
     public static RedisKey PendingIndex(int shard) => $"mp:{{pending-{shard:D2}}}:idx";
 
     public static RedisKey FailedIndex(int shard) => $"mp:{{failed-{shard:D2}}}:idx";
+
+    /// <summary>The schemas cached for the upstream at <paramref name="upstream"/> (its base URL, or "simulator").</summary>
+    public static RedisKey Schemas(string upstream) =>
+        $"mp:{{schemas}}:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(upstream)))[..16]}";
 }

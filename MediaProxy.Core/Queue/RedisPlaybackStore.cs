@@ -46,6 +46,7 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
         {
             "forward" => AcceptOutcome.ForwardDirectly,
             "ended" => AcceptOutcome.Ended,
+            "endRepeated" => AcceptOutcome.EndRepeated,
             "duplicate" => AcceptOutcome.Duplicate,
             "full" => AcceptOutcome.QueueFull,
             "busy" => AcceptOutcome.StoreFull,

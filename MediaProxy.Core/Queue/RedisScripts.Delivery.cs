@@ -54,7 +54,7 @@ internal static partial class RedisScripts
         """;
 
     /// <summary>
-    /// KEYS: meta, queue. ARGV: ttl. A directly forwarded sessionComplete/sessionEnd was acknowledged: the playback
+    /// KEYS: meta, queue. ARGV: ttl. A directly forwarded sessionEnd was acknowledged: the playback
     /// is ended (its events were counted by Accept). Returns the new state. Never resurrects an expired playback.
     /// </summary>
     public static readonly ShaScript EndForwarded = """

@@ -16,9 +16,10 @@ internal static partial class RedisScripts
     /// ARGV: ttl, idempotency TTL in ms (0: no Idempotency-Key), queue cap, cap before any sessionStart, refuse new
     /// playbacks ('1' when the store is nearly full), now (epoch ms), queue even when live ('1' while the upstream is
     /// down: nothing is forwarded, the replay sends it once it is back), then (kind, json) pairs with kind 's'
-    /// sessionStart, 'e' end, 'n' other. Returns {outcome, state, startNeeded, sid, previously accepted}; outcome is
-    /// stored | forward | ended | duplicate | full | busy; a forward is counted in 'forwarded' at once (see Requeue,
-    /// DeadLetter). The forward-or-enqueue decision is taken here, atomically with the replayer's pops, so a new
+    /// sessionStart, 'e' sessionEnd, 'n' other. Returns {outcome, state, startNeeded, sid, previously accepted};
+    /// outcome is stored | forward | ended | endRepeated | duplicate | full | busy; a forward is counted in
+    /// 'forwarded' at once (see Requeue, DeadLetter). After the sessionEnd, a post of nothing but sessionEnd is
+    /// endRepeated. The forward-or-enqueue decision is taken here, atomically with the replayer's pops, so a new
     /// event never overtakes a queued one. A repeated Idempotency-Key is answered from its record before anything
     /// else (even after the post that ended the playback). Nothing is written before the cap check, so a refused
     /// post leaves no trace.
@@ -38,7 +39,11 @@ internal static partial class RedisScripts
           if previous then return {'duplicate', state, 0, '', previous} end
         end
         if state == 'ended' or m[2] then
-          return {'ended', state, 0, '', 0}
+          -- A repeated sessionEnd is acknowledged, not stored (Adobe drops the repeats); anything else is refused.
+          for i = 8, #ARGV, 2 do
+            if ARGV[i] ~= 'e' then return {'ended', state, 0, '', 0} end
+          end
+          return {'endRepeated', state, 0, '', 0}
         end
         -- A session id (replaying, live) means its sessionStart is stored; otherwise look (no copy of the body).
         local hasStart = state == 'replaying' or state == 'live' or redis.call('HEXISTS', meta, 'start') == 1

@@ -30,6 +30,7 @@ public static class UpstreamServiceCollectionExtensions
         AddClient<IMediaSessionsApi>(services, "sessions", (args, options) =>
             args.Context.GetRequestMessage()?.Options.TryGetValue(AttemptTimeoutKey, out var timeout) == true ? timeout : options.AttemptTimeout);
         AddClient<IMediaEventsApi>(services, "events", (_, options) => options.AttemptTimeout);
+        AddClient<IMediaSchemasApi>(services, "schemas", (_, options) => options.AttemptTimeout);
         return services;
     }
 

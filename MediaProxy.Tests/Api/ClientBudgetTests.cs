@@ -88,7 +88,7 @@ public sealed class ClientBudgetTests
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/playbacks/{TestEvents.NewKey()}/events")
             {
-                Content = new StringContent(TestEvents.Ping(1), Encoding.UTF8, "application/json"),
+                Content = new StringContent(TestEvents.AdobePing(1), Encoding.UTF8, "application/json"),
             };
             if (forwardedFor is not null)
             {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using MediaProxy.Core.Media;
 using MediaProxy.Tests.Infrastructure;
 
 namespace MediaProxy.Tests.Api;
@@ -28,15 +29,15 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
         var (status, body) = await client.PostAsync(key, TestEvents.SessionStart(key));
         Assert.Equal(HttpStatusCode.Accepted, status);
         Assert.Equal("starting", body.GetProperty("state").GetString());
-        await client.PostAsync(key, TestEvents.Array([TestEvents.Ping(1), TestEvents.Ping(2)]));
+        await client.PostAsync(key, TestEvents.Array([TestEvents.AdobePing(1), TestEvents.AdobePing(2)]));
         await client.WaitForStateAsync(key, "live");
-        await client.PostAsync(key, TestEvents.Ping(3));
+        await client.PostAsync(key, TestEvents.AdobePing(3));
 
         using var sessions = JsonDocument.Parse(await _app.CreateClient().GetStringAsync("/simulator/sessions"));
         var session = Assert.Single(sessions.RootElement.EnumerateArray(), s => s.GetProperty("sessionStart").GetProperty("params").GetProperty("media.id").GetString() == key);
         Assert.Equal(["ping", "ping", "ping"], session.GetProperty("eventTypes").EnumerateArray().Select(e => e.GetString()));
         // The bodies as JSON objects, not strings of escaped JSON.
-        Assert.Equal([1, 2, 3], session.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("params").GetProperty("test.seq").GetInt32()));
+        Assert.Equal([1, 2, 3], session.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("playerTime").GetProperty("playhead").GetInt32()));
         Assert.Equal(3, (await client.GetAsync(key)).Forwarded);
     }
 
@@ -60,6 +61,23 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
         Assert.Equal("mediaproxy-demo.sc.omtrdc.net", received.GetProperty("analytics.trackingServer").GetString());
         Assert.Equal("mediaproxydemo", received.GetProperty("analytics.reportSuite").GetString());
         Assert.Equal("MEDIAPROXYDEMO@AdobeOrg", received.GetProperty("visitor.marketingCloudOrgId").GetString());
+    }
+
+    [Fact]
+    public async Task SimulatorSchemas_ServedFromTheShippedRulesWhichItAppliesToo()
+    {
+        using var http = _app.CreateClient();
+
+        var ping = await http.GetStringAsync("/simulator/api/v1/schemas/ping");
+        var inForce = await http.GetStringAsync("/api/v1/schemas/ping");
+        using var refused = await http.PostAsync("/simulator/api/v1/sessions", new StringContent(
+            """{"playerTime":{"playhead":0,"ts":1},"eventType":"sessionStart","params":{"media.id":"m","media.length":1,"media.contentType":"VOD","media.playerName":"p","media.channel":"c","analytics.visitorID":"typo"}}""",
+            System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(MediaEventRules.Shipped.Find("ping")!.Document, ping);
+        Assert.Equal(ping, inForce);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("params.analytics.visitorID", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -89,7 +107,7 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
         using var document = JsonDocument.Parse(await _app.CreateClient().GetStringAsync("/swagger/v1/swagger.json"));
 
         var schema = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("MediaEventDocument");
-        Assert.Equal(19, schema.GetProperty("properties").GetProperty("eventType").GetProperty("enum").GetArrayLength());
+        Assert.Equal(20, schema.GetProperty("properties").GetProperty("eventType").GetProperty("enum").GetArrayLength());
         Assert.Contains("adBreakStart → media.ad.podIndex", schema.GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 
@@ -152,7 +170,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         var key = TestEvents.NewKey();
         var client = new PlaybackClient(_app.CreateClient());
         await client.PostAsync(key, TestEvents.SessionStart(key));
-        await client.PostAsync(key, TestEvents.Ping(1));
+        await client.PostAsync(key, TestEvents.AdobePing(1));
         await client.WaitForStateAsync(key, "live");
 
         string metrics = string.Empty;

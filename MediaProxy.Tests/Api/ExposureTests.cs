@@ -29,7 +29,7 @@ public sealed class ExposureTests : IAsyncLifetime
     [InlineData("admin-key")]
     public async Task PostEvents_WithoutAValidPlayerKey_UnauthorizedProblem(string? apiKey)
     {
-        using var response = await SendAsync(HttpMethod.Post, $"/v1/playbacks/{TestEvents.NewKey()}/events", apiKey, TestEvents.Ping(1));
+        using var response = await SendAsync(HttpMethod.Post, $"/v1/playbacks/{TestEvents.NewKey()}/events", apiKey, TestEvents.AdobePing(1));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -41,7 +41,7 @@ public sealed class ExposureTests : IAsyncLifetime
     [InlineData("player-key-new")]
     public async Task PostEvents_EitherRotatedPlayerKey_Accepted(string apiKey)
     {
-        using var response = await SendAsync(HttpMethod.Post, $"/v1/playbacks/{TestEvents.NewKey()}/events", apiKey, TestEvents.Ping(1));
+        using var response = await SendAsync(HttpMethod.Post, $"/v1/playbacks/{TestEvents.NewKey()}/events", apiKey, TestEvents.AdobePing(1));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
@@ -81,12 +81,12 @@ public sealed class ExposureTests : IAsyncLifetime
         var key = TestEvents.NewKey();
         for (var i = 1; i <= 3; i++)
         {
-            using var accepted = await SendAsync(HttpMethod.Post, $"/v1/playbacks/{key}/events", "player-key-new", TestEvents.Ping(i));
+            using var accepted = await SendAsync(HttpMethod.Post, $"/v1/playbacks/{key}/events", "player-key-new", TestEvents.AdobePing(i));
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         }
 
-        using var limited = await SendAsync(HttpMethod.Post, $"/v1/playbacks/{key}/events", "player-key-new", TestEvents.Ping(4));
-        using var other = await SendAsync(HttpMethod.Post, $"/v1/playbacks/{TestEvents.NewKey()}/events", "player-key-new", TestEvents.Ping(1));
+        using var limited = await SendAsync(HttpMethod.Post, $"/v1/playbacks/{key}/events", "player-key-new", TestEvents.AdobePing(4));
+        using var other = await SendAsync(HttpMethod.Post, $"/v1/playbacks/{TestEvents.NewKey()}/events", "player-key-new", TestEvents.AdobePing(1));
 
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.NotNull(limited.Headers.RetryAfter);

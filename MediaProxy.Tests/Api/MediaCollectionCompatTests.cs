@@ -66,25 +66,28 @@ public sealed class MediaCollectionCompatTests(AppFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task PostEvent_AfterSessionComplete_Returns410AndNothingMoreIsSent()
+    public async Task PostEvent_SessionCompleteThenPingThenSessionEnd_AllSentRepeatedEnd204ThenGone()
     {
         using var http = App.CreateClient();
         var media = TestEvents.NewKey();
         var location = await StartAsync(http, media);
-        using var complete = await PostAsync(http, $"{location}/events", TestEvents.Event("sessionComplete", 1));
-        Assert.Equal(HttpStatusCode.NoContent, complete.StatusCode);
+        foreach (var (type, seq) in new[] { ("sessionComplete", 1), ("ping", 2), ("sessionEnd", 3), ("sessionEnd", 4) })
+        {
+            using var posted = await PostAsync(http, $"{location}/events", TestEvents.Event(type, seq));
+            Assert.Equal(HttpStatusCode.NoContent, posted.StatusCode);
+        }
 
-        using var late = await PostAsync(http, $"{location}/events", TestEvents.Ping(2));
+        using var late = await PostAsync(http, $"{location}/events", TestEvents.Ping(5));
 
         await AssertProblemAsync(late, HttpStatusCode.Gone, "The session has ended.");
         var id = location[(location.LastIndexOf('/') + 1)..];
         await new PlaybackClient(http).WaitForStateAsync(id, "ended");
-        Assert.Equal([1], App.Upstream.SequenceOf(Assert.Single(App.Upstream.SessionsForMedia(media)).Id));
+        Assert.Equal([1, 2, 3], App.Upstream.SequenceOf(Assert.Single(App.Upstream.SessionsForMedia(media)).Id));
     }
 
     [Theory]
     [InlineData("""{"playerTime":{"playhead":0,"ts":1732500000000},"eventType":"play"}""", "eventType")]
-    [InlineData("""{"playerTime":{"playhead":0,"ts":1732500000000},"eventType":"sessionStart","params":{"media.id":"x"}}""", "params.analytics.trackingServer")]
+    [InlineData("""{"playerTime":{"playhead":0,"ts":1732500000000},"eventType":"sessionStart","params":{"media.id":"x"}}""", "params.media.length")]
     [InlineData("""{"playerTime":{"playhead":0,"ts":1732500000000},"eventType":"sessionStart",""", "$")]
     public async Task StartSession_NotAValidSessionStart_Returns400NamingTheFieldWithoutASession(string body, string field)
     {
@@ -155,6 +158,19 @@ public sealed class MediaCollectionCompatTests(AppFixture fixture) : IClassFixtu
         var second = await new PlaybackClient(http).WaitForStateAsync(id, "live");
         Assert.Equal([1], App.Upstream.SequenceOf(first.SessionId!));
         Assert.Equal([2, 3], App.Upstream.SequenceOf(second.SessionId!));
+    }
+
+    [Fact]
+    public async Task GetSchema_EventType_TheUpstreamsSchemaThatIsInForce()
+    {
+        using var http = App.CreateClient();
+
+        var ping = await http.GetStringAsync("/api/v1/schemas/ping");
+        using var unknown = await http.GetAsync("/api/v1/schemas/dance");
+
+        // The fake upstream's ping schema (which allows the specs' test.* params), fetched at start-up.
+        Assert.Equal(FakeUpstream.SchemaWithTestParams("ping"), ping);
+        await AssertProblemAsync(unknown, HttpStatusCode.NotFound, "Unknown event type.");
     }
 
     private static async Task<string> StartAsync(HttpClient http, string media)

@@ -106,22 +106,44 @@ public sealed class PlaybackFlowTests(AppFixture fixture) : IClassFixture<AppFix
     }
 
     [Fact]
-    public async Task PostEvents_AfterSessionComplete_EndedThenConflict()
+    public async Task PostEvents_SessionCompleteThenPingThenSessionEnd_AllForwardedInOrderRepeatedEndAcknowledgedThenConflict()
     {
         var key = TestEvents.NewKey();
         var client = NewClient();
         await client.PostAsync(key, TestEvents.SessionStart(key));
         await client.WaitForStateAsync(key, "live");
 
-        var (status, body) = await client.PostAsync(key, TestEvents.Event("sessionComplete", 1));
-        Assert.Equal(HttpStatusCode.Accepted, status);
-        Assert.Equal("ended", body.GetProperty("state").GetString());
+        // sessionComplete leaves the session open (Adobe: "any trailing events such as a final ping are still captured").
+        var complete = await client.PostAsync(key, TestEvents.Event("sessionComplete", 1));
+        Assert.Equal((HttpStatusCode.Accepted, "live"), (complete.Status, complete.Body.GetProperty("state").GetString()));
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(key, TestEvents.Ping(2))).Status);
+        var end = await client.PostAsync(key, TestEvents.Event("sessionEnd", 3));
+        Assert.Equal((HttpStatusCode.Accepted, "ended"), (end.Status, end.Body.GetProperty("state").GetString()));
 
-        var late = await client.PostAsync(key, TestEvents.Ping(2));
+        // sessionEnd again is acknowledged and not sent twice; anything else after it is refused.
+        var repeated = await client.PostAsync(key, TestEvents.Event("sessionEnd", 4));
+        Assert.Equal((HttpStatusCode.Accepted, "ended"), (repeated.Status, repeated.Body.GetProperty("state").GetString()));
+        var late = await client.PostAsync(key, TestEvents.Ping(5));
         Assert.Equal(HttpStatusCode.Conflict, late.Status);
         Assert.Equal(409, late.Body.GetProperty("status").GetInt32());
         var session = Assert.Single(App.Upstream.SessionsForMedia(key));
-        Assert.Equal([1], App.Upstream.SequenceOf(session.Id));
+        Assert.Equal([1, 2, 3], App.Upstream.SequenceOf(session.Id));
+    }
+
+    [Fact]
+    public async Task PostEvents_SessionCompleteAndSessionEndQueuedBeforeTheSession_ReplayedInOrderThenEnded()
+    {
+        var key = TestEvents.NewKey();
+        var client = NewClient();
+        App.Upstream.DelaySessions(body => body.Contains(key, StringComparison.Ordinal), TimeSpan.FromSeconds(1));
+        await client.PostAsync(key, TestEvents.Array([TestEvents.SessionStart(key), TestEvents.Ping(1), TestEvents.Event("sessionComplete", 2)]));
+        var (status, _) = await client.PostAsync(key, TestEvents.Array([TestEvents.Ping(3), TestEvents.Event("sessionEnd", 4), TestEvents.Event("sessionEnd", 5)]));
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(key, TestEvents.Event("sessionEnd", 6))).Status);
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync(key, TestEvents.Ping(7))).Status);
+
+        await client.WaitForStateAsync(key, "ended");
+        Assert.Equal([1, 2, 3, 4], App.Upstream.SequenceOf(Assert.Single(App.Upstream.SessionsForMedia(key)).Id));
     }
 
     [Fact]

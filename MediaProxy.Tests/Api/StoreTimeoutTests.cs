@@ -34,14 +34,14 @@ public sealed class StoreTimeoutTests : IAsyncLifetime
     {
         var player = new PlaybackClient(_app.CreateClient());
         var warm = TestEvents.NewKey();
-        Assert.Equal(HttpStatusCode.Accepted, (await player.PostAsync(warm, TestEvents.Ping(1))).Status); // scripts loaded
+        Assert.Equal(HttpStatusCode.Accepted, (await player.PostAsync(warm, TestEvents.AdobePing(1))).Status); // scripts loaded
         var key = TestEvents.NewKey();
         await using var admin = await ConnectionMultiplexer.ConnectAsync($"{_redis.Endpoint},allowAdmin=true");
 
         // Redis takes the write and holds it until the pause ends, long after the proxy's 500 ms timeout (reads, the
         // multiplexer's heartbeat among them, go on, so the connection stays up and the write is done after the pause).
         await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "3000", "WRITE");
-        using var unknown = await player.PostWithIdempotencyKeyAsync(key, TestEvents.Ping(1), "batch-1");
+        using var unknown = await player.PostWithIdempotencyKeyAsync(key, TestEvents.AdobePing(1), "batch-1");
         var problem = await unknown.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unknown.StatusCode);
@@ -53,7 +53,7 @@ public sealed class StoreTimeoutTests : IAsyncLifetime
         // It was stored once the pause ended; the retry is answered as that post was.
         await Eventually.WaitUntilAsync(async () => (await _app.CreateClient().GetAsync($"/v1/playbacks/{key}")).IsSuccessStatusCode,
             TimeSpan.FromSeconds(30), () => "the timed-out post never showed up in the store");
-        using var retry = await player.PostWithIdempotencyKeyAsync(key, TestEvents.Ping(1), "batch-1");
+        using var retry = await player.PostWithIdempotencyKeyAsync(key, TestEvents.AdobePing(1), "batch-1");
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
         Assert.Equal("true", Assert.Single(retry.Headers.GetValues("Idempotent-Replayed")));
     }

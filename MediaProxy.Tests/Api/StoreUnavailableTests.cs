@@ -40,7 +40,7 @@ public sealed class StoreUnavailableTests : IAsyncLifetime
     public async Task PostEvents_AnyLogLineOfTheRequest_CarriesTheKeyTruncatedNeverInFull()
     {
         var key = TestEvents.NewKey();
-        using var content = new StringContent(TestEvents.Ping(1), System.Text.Encoding.UTF8, "application/json");
+        using var content = new StringContent(TestEvents.AdobePing(1), System.Text.Encoding.UTF8, "application/json");
 
         using var response = await _app.CreateClient().PostAsync($"/v1/playbacks/{key}/events", content);
 

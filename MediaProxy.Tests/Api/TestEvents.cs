@@ -25,6 +25,12 @@ internal static class TestEvents
 
     public static string Ping(int seq, string? marker = null) => Event("ping", seq, marker);
 
+    /// <summary>
+    /// A ping exactly as Adobe's schema takes it (no params), for a proxy whose upstream is the built-in simulator:
+    /// only the fake upstream's schemas allow the <c>test.*</c> params of <see cref="Event"/>.
+    /// </summary>
+    public static string AdobePing(int seq) => $$$"""{"playerTime":{"playhead":{{{seq}}},"ts":{{{BaseTs + (seq * 1000L)}}}},"eventType":"ping"}""";
+
     public static string Array(IEnumerable<string> events) => "[" + string.Join(",", events) + "]";
 
     private static string Num(double value) => value.ToString(CultureInfo.InvariantCulture);

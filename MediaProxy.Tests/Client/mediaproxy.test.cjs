@@ -110,7 +110,7 @@ describe('track: the event and its playerTime', () => {
     assert.equal(playback.track('plya'), false);
     assert.equal(playback.track('play', {}, { customMetadata: { a: 'b' } }), false);
     assert.equal(playback.track('sessionStart', { 'media.id': 'x' }), false);
-    assert.equal(playback.track('error', { 'media.qoe.errorID': 'E1' }), false);
+    assert.equal(playback.track('stateStart', {}), false);
     assert.equal(playback.track('play'), true);
     await playback.flush();
     assert.equal(errors.length, 4);
@@ -125,6 +125,7 @@ describe('track: the event and its playerTime', () => {
     ['a param that is an object', 'play', { nested: { a: 1 } }, undefined, /nested must be a string, a number or a boolean/],
     ['media.resume that is not a boolean', 'sessionStart', { ...sessionStartParams, 'media.resume': 'true' }, undefined, /media\.resume must be true or false/],
     ['customMetadata with a bad key', 'sessionStart', sessionStartParams, { customMetadata: { 'a b': 'x' } }, /customMetadata\.a b/],
+    ['customMetadata with the reserved a. prefix', 'sessionStart', sessionStartParams, { customMetadata: { 'a.media.name': 'x' } }, /customMetadata\.a\.media\.name/],
     ['customMetadata with a number', 'adStart', { 'media.ad.podPosition': 1, 'media.ad.id': 'a', 'media.ad.length': 15, 'media.ad.playerName': 'p' }, { customMetadata: { n: 1 } }, /customMetadata\.n/],
     ['qoeData with a fraction', 'play', {}, { qoeData: { 'media.qoe.bitrate': 1.5 } }, /qoeData\.media\.qoe\.bitrate must be an integer/],
   ];
@@ -139,17 +140,38 @@ describe('track: the event and its playerTime', () => {
     });
   }
 
-  for (const end of ['sessionComplete', 'sessionEnd']) {
-    test(`nothing is tracked after ${end}: the proxy would refuse it, and in the same post the ${end} too`, async () => {
-      const { playback, net, errors } = harness();
-      playback.track('play');
-      playback.track(end);
-      assert.equal(playback.track('ping'), false);
-      await playback.flush();
-      assert.match(errors[0][0], new RegExp(`after ${end}`));
-      assert.deepEqual(net.calls[0].events.map((e) => e.eventType), ['play', end]);
-    });
-  }
+  test('nothing is tracked after sessionEnd: the proxy would refuse it, and in the same post the sessionEnd too', async () => {
+    const { playback, net, errors } = harness();
+    playback.track('play');
+    playback.track('sessionEnd');
+    assert.equal(playback.track('ping'), false);
+    await playback.flush();
+    assert.match(errors[0][0], /after sessionEnd/);
+    assert.deepEqual(net.calls[0].events.map((e) => e.eventType), ['play', 'sessionEnd']);
+  });
+
+  test('sessionComplete leaves the session open: a final ping and the sessionEnd still go', async () => {
+    const { playback, net, errors } = harness();
+    playback.track('play');
+    playback.track('sessionComplete');
+    assert.equal(playback.track('ping'), true);
+    assert.equal(playback.track('sessionEnd'), true);
+    await playback.flush();
+    assert.equal(errors.length, 0);
+    assert.deepEqual(net.calls[0].events.map((e) => e.eventType), ['play', 'sessionComplete', 'ping', 'sessionEnd']);
+  });
+
+  test('what Adobe documents is sent: error without params, adStart without media.ad.playerName, customerIDs, statesUpdate', async () => {
+    const { playback, net, errors } = harness();
+    assert.equal(playback.track('error'), true);
+    assert.equal(playback.track('adStart', { 'media.ad.id': 'ad-2125', 'media.ad.length': 15, 'media.ad.podPosition': 0 }), true);
+    assert.equal(playback.track('sessionStart', { ...sessionStartParams, 'visitor.customerIDs': { crm: { id: '42', authState: 1 } } }), true);
+    assert.equal(playback.track('statesUpdate', { statesStart: [{ 'media.state.name': 'mute' }] }), true);
+    assert.equal(playback.track('ping', {}, { customMetadata: {} }), true);
+    await playback.flush();
+    assert.equal(errors.length, 0);
+    assert.deepEqual(net.calls[0].events.map((e) => e.eventType), ['error', 'adStart', 'sessionStart', 'statesUpdate', 'ping']);
+  });
 
   test('sessionStart without the tracking params the proxy may own is sent: the proxy judges those', async () => {
     const { playback, net, errors } = harness();

@@ -12,25 +12,23 @@ namespace MediaProxy.Tests.Hostile;
 /// </summary>
 internal sealed class EventMutator(int seed)
 {
-    private static readonly string[] Types = [.. MediaEventTypes.All.Order(StringComparer.Ordinal)];
+    private static readonly string[] Types = [.. MediaEventRules.Shipped.EventTypes.Order(StringComparer.Ordinal)];
     private readonly Random _random = new(seed);
 
     /// <summary>A valid event of <paramref name="eventType"/>, its media id set to <paramref name="mediaId"/> for a sessionStart.</summary>
     public static JsonObject Valid(string eventType, string mediaId, int seq)
     {
         var parameters = new JsonObject();
-        if (MediaEventTypes.RequiredParams.TryGetValue(eventType, out var rules))
+        var schema = MediaEventRules.Shipped.Find(eventType)!;
+        foreach (var param in schema.Params().Where(p => p.Required))
         {
-            foreach (var rule in rules)
+            parameters[param.Name] = param.Type switch
             {
-                parameters[rule.Name] = rule.Kind switch
-                {
-                    ParamKind.Number => JsonValue.Create(12.5),
-                    ParamKind.WholeNumber => JsonValue.Create(3),
-                    ParamKind.TrueFalse => JsonValue.Create(true),
-                    _ => JsonValue.Create(rule.Name == "media.id" ? mediaId : "value"),
-                };
-            }
+                "a number" => JsonValue.Create(12.5),
+                "an integer" => JsonValue.Create(3),
+                "a boolean" => JsonValue.Create(true),
+                _ => JsonValue.Create(param.Name == "media.id" ? mediaId : "value"),
+            };
         }
 
         var e = new JsonObject
@@ -39,7 +37,7 @@ internal sealed class EventMutator(int seed)
             ["eventType"] = eventType,
             ["params"] = parameters,
         };
-        if (MediaEventTypes.WithCustomMetadata.Contains(eventType))
+        if (schema.CarriesCustomMetadata)
         {
             e["customMetadata"] = new JsonObject { ["genre"] = "drama" };
         }

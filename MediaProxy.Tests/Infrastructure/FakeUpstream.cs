@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using MediaProxy.Core.Media;
 
 namespace MediaProxy.Tests.Infrastructure;
 
@@ -11,6 +13,8 @@ namespace MediaProxy.Tests.Infrastructure;
 /// (404 unknown session, 410 expired). It records every session and every accepted event in arrival order.
 /// Many tests share one instance: each finds its own sessions by a unique value in the body (its media id, a
 /// marker), and failure and delay rules match on the request body, so they touch only the test that set them.
+/// Like Adobe's API it serves its event schemas (<c>GET /api/v1/schemas/{eventType}</c>): the shipped ones with
+/// <c>test.*</c> params allowed on every event type, which is what lets the specs number and mark their events.
 /// </summary>
 public sealed class FakeUpstream : IAsyncDisposable
 {
@@ -24,6 +28,8 @@ public sealed class FakeUpstream : IAsyncDisposable
     private readonly RequestRules _sessionDelays = new();
     private readonly RequestRules _eventDelays = new();
     private readonly List<(Func<string, bool> Match, TaskCompletionSource Gate)> _holds = [];
+    private readonly ConcurrentDictionary<string, (int Status, string Body)> _schemas = new(StringComparer.Ordinal);
+    private int _schemaCalls;
     private WebApplication _app = null!;
     private long _latencyTicks;
     private long _calls;
@@ -70,6 +76,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         var app = builder.Build();
         app.MapPost("/api/v1/sessions", upstream.StartSessionAsync);
         app.MapPost("/api/v1/sessions/{sid}/events", upstream.PostEventAsync);
+        app.MapGet("/api/v1/schemas/{eventType}", upstream.GetSchemaAsync);
         await app.StartAsync();
         upstream._app = app;
         upstream.BaseUrl = app.Urls.Single().TrimEnd('/');
@@ -107,12 +114,30 @@ public sealed class FakeUpstream : IAsyncDisposable
     public void DelayEvents(Func<string, bool> match, TimeSpan latency) =>
         _eventDelays.Add(match, int.MaxValue, StatusCodes.Status204NoContent, latency);
 
+    /// <summary>From now on <c>GET /api/v1/schemas/{eventType}</c> answers <paramref name="statusCode"/> with <paramref name="body"/>.</summary>
+    public void ServeSchema(string eventType, int statusCode, string body) => _schemas[eventType] = (statusCode, body);
+
+    /// <summary>How many schema requests arrived.</summary>
+    public int SchemaCallCount => Volatile.Read(ref _schemaCalls);
+
+    /// <summary>The shipped schema of <paramref name="eventType"/> with <c>test.*</c> params allowed (what this fake serves by default).</summary>
+    public static string SchemaWithTestParams(string eventType)
+    {
+        var document = JsonNode.Parse(MediaEventRules.Shipped.Find(eventType)!.Document)!;
+        document["definitions"]![eventType]!["properties"]!["params"]!["patternProperties"] = new JsonObject { ["^test\\."] = new JsonObject() };
+        return document.ToJsonString();
+    }
+
     /// <summary>The upstream forgets the session: its later events answer 410 Gone.</summary>
     public void ExpireSession(string sessionId) => _expired[sessionId] = true;
 
     /// <summary>Sessions created (201), oldest first, whose sessionStart body satisfies <paramref name="predicate"/>.</summary>
     public IReadOnlyList<FakeSession> FindSessions(Func<JsonElement, bool> predicate) =>
         [.. _sessions.Where(s => predicate(s.SessionStart))];
+
+    /// <summary>The session the fake created with id <paramref name="sessionId"/>.</summary>
+    public FakeSession SessionById(string sessionId) =>
+        _byId.TryGetValue(sessionId, out var session) ? session : throw new KeyNotFoundException($"No session {sessionId}.");
 
     /// <summary>Sessions whose sessionStart has <c>params["media.id"] == mediaId</c>.</summary>
     public IReadOnlyList<FakeSession> SessionsForMedia(string mediaId) =>
@@ -201,6 +226,18 @@ public sealed class FakeUpstream : IAsyncDisposable
         _sessions.Enqueue(session);
         context.Response.StatusCode = StatusCodes.Status201Created;
         context.Response.Headers.Location = $"/api/v1/sessions/{session.Id}";
+    }
+
+    private async Task GetSchemaAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _schemaCalls);
+        var eventType = (string)context.Request.RouteValues["eventType"]!;
+        var (status, body) = _schemas.TryGetValue(eventType, out var served) ? served
+            : MediaEventRules.Shipped.Find(eventType) is null ? (StatusCodes.Status404NotFound, "unknown event type")
+            : (StatusCodes.Status200OK, SchemaWithTestParams(eventType));
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(body, context.RequestAborted);
     }
 
     private async Task PostEventAsync(HttpContext context)

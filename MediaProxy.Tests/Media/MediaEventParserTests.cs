@@ -5,8 +5,9 @@ using MediaProxy.Core.Media;
 namespace MediaProxy.Tests.Media;
 
 /// <summary>
-/// The Media Collection event schema as the proxy enforces it (<c>shared/media-collection-api.md</c>): what is
-/// accepted, what is refused and under which error path. A post is all-or-nothing.
+/// The Media Collection event schemas as the proxy enforces them (the shipped copy, <c>Media/Schemas/*.json</c>, built
+/// from Adobe's reference): what is accepted, what is refused and under which error path. A post is all-or-nothing.
+/// Adobe's own examples are replayed in <see cref="Conformance.AdobeExamplesTests"/>.
 /// </summary>
 public sealed class MediaEventParserTests
 {
@@ -14,7 +15,7 @@ public sealed class MediaEventParserTests
 
     private const string Ping = """{"playerTime":{"playhead":12.5,"ts":1732500012500},"eventType":"ping"}""";
 
-    /// <summary>Valid params of every event type that has required params (the API reference's table).</summary>
+    /// <summary>Valid params of every event type that has required params (the params table), with the usual optional ones.</summary>
     private static readonly Dictionary<string, string> RequiredParams = new(StringComparer.Ordinal)
     {
         ["sessionStart"] = """
@@ -27,13 +28,14 @@ public sealed class MediaEventParserTests
         ["chapterStart"] = """ "media.chapter.index":2,"media.chapter.offset":120.5,"media.chapter.length":600 """,
         ["stateStart"] = """ "media.state.name":"fullscreen" """,
         ["stateEnd"] = """ "media.state.name":"fullscreen" """,
-        ["error"] = """ "media.qoe.errorID":"E42","media.qoe.errorSource":"player" """,
+        ["error"] = """ "media.errorId":"E42","media.errorSource":"player" """,
+        ["statesUpdate"] = """ "statesStart":[{"media.state.name":"mute"}],"statesEnd":[{"media.state.name":"fullscreen"}] """,
     };
 
     public static TheoryData<string> AllEventTypes => new(
         "sessionStart", "sessionComplete", "sessionEnd", "play", "ping", "bufferStart", "pauseStart", "bitrateChange",
         "error", "adBreakStart", "adBreakComplete", "adStart", "adComplete", "adSkip", "chapterStart",
-        "chapterComplete", "chapterSkip", "stateStart", "stateEnd");
+        "chapterComplete", "chapterSkip", "stateStart", "stateEnd", "statesUpdate");
 
     [Theory]
     [MemberData(nameof(AllEventTypes))]
@@ -52,7 +54,7 @@ public sealed class MediaEventParserTests
     [Fact]
     public void Parse_ValidArray_EventsInTheOrderSent()
     {
-        var types = new[] { "sessionStart", "play", "ping", "adBreakStart", "adStart", "adComplete", "pauseStart", "sessionComplete" };
+        var types = new[] { "sessionStart", "play", "ping", "adBreakStart", "adStart", "adComplete", "pauseStart", "sessionComplete", "ping", "sessionEnd" };
         var json = "[" + string.Join(",", types.Select((t, i) => Event(t, RequiredParams.GetValueOrDefault(t), ts: 1732500000000 + i))) + "]";
 
         var result = Parse(json);
@@ -177,8 +179,19 @@ public sealed class MediaEventParserTests
     [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"ping","params":[]}""", "params")]
     [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"ping","params":{"x":{"y":1}}}""", "params.x")]
     [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"ping","params":{"x":null}}""", "params.x")]
-    [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"play","customMetadata":{"genre":"drama"}}""", "customMetadata")]
-    [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"ping","customMetadata":{}}""", "customMetadata")]
+    [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"play","customMetadata":{"genre":"drama"}}""", "customMetadata.genre")]
+    [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"ping","customMetadata":[]}""", "customMetadata")]
+    [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"ping","params":{"media.id":"m"}}""", "params.media.id")]
+    [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"play","params":{"test.seq":1}}""", "params.test.seq")]
+    [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"sessionStart","params":{"analytics.visitorID":"v","media.id":"m","media.length":1,"media.contentType":"VOD","media.playerName":"p","media.channel":"c"}}""", "params.analytics.visitorID")]
+    [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"sessionStart","params":{"media.id":"","media.length":1,"media.contentType":"VOD","media.playerName":"p","media.channel":"c"}}""", "params.media.id")]
+    [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"sessionStart","params":{"media.id":"m","media.length":1,"media.contentType":"VOD","media.playerName":"p","media.channel":"c","visitor.customerIDs":{"crm":{"id":"42","authState":3}}}}""", "params.visitor.customerIDs.crm.authState")]
+    [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"sessionStart","params":{"media.id":"m","media.length":1,"media.contentType":"VOD","media.playerName":"p","media.channel":"c","visitor.customerIDs":{"crm":"42"}}}""", "params.visitor.customerIDs.crm")]
+    [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"sessionStart","params":{"media.id":"m","media.length":1,"media.contentType":"VOD","media.playerName":"p","media.channel":"c"},"customMetadata":{"a.media.name":"x"}}""", "customMetadata.a.media.name")]
+    [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"statesUpdate","params":{"statesStart":[{"media.state.name":"mute"},{"media.state.name":"pip","name":"pip"}]}}""", "params.statesStart[1].name")]
+    [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"statesUpdate","params":{"statesEnd":[{}]}}""", "params.statesEnd[0].media.state.name")]
+    [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"play","qoeData":{"droppedFrames":2}}""", "qoeData.droppedFrames")]
+    [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"play","qoeData":{"media.qoe.errorID":"E1"}}""", "qoeData.media.qoe.errorID")]
     [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"adStart","params":{"media.ad.podPosition":1,"media.ad.id":"a","media.ad.length":1,"media.ad.playerName":"p"},"customMetadata":{"n":1}}""", "customMetadata.n")]
     [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"adStart","params":{"media.ad.podPosition":1,"media.ad.id":"a","media.ad.length":1,"media.ad.playerName":"p"},"customMetadata":{"bad key":"v"}}""", "customMetadata.bad key")]
     [InlineData("""{"playerTime":{"playhead":0,"ts":1},"eventType":"chapterStart","params":{"media.chapter.index":1,"media.chapter.offset":0,"media.chapter.length":1},"customMetadata":"x"}""", "customMetadata")]
@@ -188,9 +201,6 @@ public sealed class MediaEventParserTests
     public void Parse_InvalidEvent_ErrorAtThatField(string json, string path) => AssertOnlyError(Parse(json), path);
 
     [Theory]
-    [InlineData("sessionStart", "analytics.trackingServer")]
-    [InlineData("sessionStart", "analytics.reportSuite")]
-    [InlineData("sessionStart", "visitor.marketingCloudOrgId")]
     [InlineData("sessionStart", "media.id")]
     [InlineData("sessionStart", "media.length")]
     [InlineData("sessionStart", "media.contentType")]
@@ -201,14 +211,11 @@ public sealed class MediaEventParserTests
     [InlineData("adStart", "media.ad.podPosition")]
     [InlineData("adStart", "media.ad.id")]
     [InlineData("adStart", "media.ad.length")]
-    [InlineData("adStart", "media.ad.playerName")]
     [InlineData("chapterStart", "media.chapter.index")]
     [InlineData("chapterStart", "media.chapter.offset")]
     [InlineData("chapterStart", "media.chapter.length")]
     [InlineData("stateStart", "media.state.name")]
     [InlineData("stateEnd", "media.state.name")]
-    [InlineData("error", "media.qoe.errorID")]
-    [InlineData("error", "media.qoe.errorSource")]
     public void Parse_RequiredParamMissing_ErrorAtParamPathSingleAndIndexedInArray(string eventType, string param)
     {
         var without = string.Join(",", RequiredParams[eventType].Split(',').Where(p => !p.Contains($"\"{param}\"", StringComparison.Ordinal)));
@@ -227,9 +234,17 @@ public sealed class MediaEventParserTests
     [InlineData("adStart", "media.ad.length", "\"15\"")]
     [InlineData("chapterStart", "media.chapter.index", "2.5")]
     [InlineData("stateStart", "media.state.name", "1")]
-    [InlineData("error", "media.qoe.errorSource", "false")]
+    [InlineData("error", "media.errorSource", "false")]
     [InlineData("sessionStart", "media.resume", "\"true\"")]
     [InlineData("sessionStart", "analytics.enableSSL", "1")]
+    [InlineData("sessionStart", "visitor.aamLocationHint", "\"9\"")]
+    [InlineData("sessionStart", "analytics.optOutShare", "\"yes\"")]
+    [InlineData("sessionStart", "media.name", "5")]
+    [InlineData("sessionStart", "media.episode", "3")]
+    [InlineData("sessionStart", "visitor.customerIDs", "\"crm:42\"")]
+    [InlineData("sessionStart", "media.qoe.timeToStart", "1.5")]
+    [InlineData("adStart", "media.ad.playerName", "\"\"")]
+    [InlineData("statesUpdate", "statesStart", "{}")]
     public void Parse_ParamOfWrongType_ErrorAtParamPath(string eventType, string param, string value)
     {
         var replaced = RequiredParams[eventType].Split(',').Where(p => !p.Contains($"\"{param}\"", StringComparison.Ordinal)).Append($"\"{param}\":{value}");
@@ -239,8 +254,8 @@ public sealed class MediaEventParserTests
 
     [Theory]
     [InlineData("""[{"playerTime":{"playhead":0,"ts":1},"eventType":"sessionEnd"},{"playerTime":{"playhead":0,"ts":2},"eventType":"ping"}]""", "[1].eventType")]
-    [InlineData("""[{"playerTime":{"playhead":0,"ts":1},"eventType":"sessionComplete"},{"playerTime":{"playhead":0,"ts":2},"eventType":"sessionEnd"}]""", "[1].eventType")]
-    [InlineData("""[{"playerTime":{"playhead":0,"ts":1},"eventType":"play"},{"playerTime":{"playhead":0,"ts":2},"eventType":"sessionComplete"},{"playerTime":{"playhead":0,"ts":3},"eventType":"ping"}]""", "[2].eventType")]
+    [InlineData("""[{"playerTime":{"playhead":0,"ts":1},"eventType":"sessionEnd"},{"playerTime":{"playhead":0,"ts":2},"eventType":"sessionComplete"}]""", "[1].eventType")]
+    [InlineData("""[{"playerTime":{"playhead":0,"ts":1},"eventType":"play"},{"playerTime":{"playhead":0,"ts":2},"eventType":"sessionEnd"},{"playerTime":{"playhead":0,"ts":3},"eventType":"ping"}]""", "[2].eventType")]
     [InlineData("""[{"playerTime":{"playhead":0,"ts":1},"eventType":"play"},42]""", "[1]")]
     [InlineData("""[{"playerTime":{"playhead":0,"ts":1},"eventType":"play"},[]]""", "[1]")]
     public void Parse_ArrayWithOneBadEvent_WholePostRefusedWithIndexedPath(string json, string path) => AssertOnlyError(Parse(json), path);
@@ -254,7 +269,7 @@ public sealed class MediaEventParserTests
 
         Assert.Empty(result.Events);
         Assert.Equal(
-            ["[0].playerTime.ts", "[2].params.media.ad.id", "[2].params.media.ad.length", "[2].params.media.ad.playerName"],
+            ["[0].playerTime.ts", "[2].params.media.ad.id", "[2].params.media.ad.length"],
             result.Errors!.Keys.Order(StringComparer.Ordinal));
     }
 
@@ -271,9 +286,58 @@ public sealed class MediaEventParserTests
     }
 
     [Fact]
+    public void Parse_RepeatedSessionEndInOnePost_TheFirstKeptTheRepeatAcknowledged()
+    {
+        var json = """[{"playerTime":{"playhead":5,"ts":1},"eventType":"sessionEnd"},{"playerTime":{"playhead":5,"ts":2},"eventType":"sessionEnd"}]""";
+
+        var result = Parse(json);
+
+        Assert.True(result.IsValid, Describe(result));
+        Assert.Equal(1L, Ts(Assert.Single(result.Events)));
+    }
+
+    [Theory]
+    [InlineData("""{"playerTime":{"playhead":1,"ts":2},"eventType":"error"}""")]
+    [InlineData("""{"playerTime":{"playhead":1,"ts":2},"eventType":"ping","params":{}}""")]
+    [InlineData("""{"playerTime":{"playhead":1,"ts":2},"eventType":"ping","params":{},"qoeData":{},"customMetadata":{}}""")]
+    [InlineData("""{"playerTime":{"playhead":1,"ts":2},"eventType":"play","qoeData":{"bitrate":10000}}""")]
+    [InlineData("""{"playerTime":{"playhead":1,"ts":2},"eventType":"bitrateChange","params":{"media.qoe.bitrate":4500}}""")]
+    [InlineData("""{"playerTime":{"playhead":1,"ts":2},"eventType":"adStart","params":{"media.ad.id":"ad","media.ad.length":15,"media.ad.podPosition":0}}""")]
+    [InlineData("""{"playerTime":{"playhead":1,"ts":2},"eventType":"sessionStart","params":{"media.channel":"c","media.playerName":"p","media.contentType":"vod","media.length":128,"media.id":"v"}}""")]
+    [InlineData("""{"playerTime":{"playhead":1,"ts":2},"eventType":"sessionStart","params":{"media\u002eid":"v","media.length":1,"media.contentType":"vod","media.playerName":"p","media.channel":"c"}}""")]
+    [InlineData("""{"playerTime":{"playhead":1,"ts":2},"eventType":"chapterStart","params":{"media.chapter.index":1,"media.chapter.offset":0,"media.chapter.length":240},"customMetadata":{"\u0067enre":"x"}}""")]
+    public void Parse_ShapesAdobesPagesSend_Valid(string json)
+    {
+        var result = Parse(json);
+
+        Assert.True(result.IsValid, Describe(result));
+        Assert.Single(result.Events);
+    }
+
+    [Theory]
+    [InlineData("""{"playerTime":{"playhead":1,"ts":2},"eventType":"stateStart","params":{"media.state.name":"\ud800"}}""", "params.media.state.name")]
+    [InlineData("""{"playerTime":{"playhead":1,"ts":2},"eventType":"stateStart","params":{"media.state.name":"x\udc00y"}}""", "params.media.state.name")]
+    [InlineData("""{"playerTime":{"playhead":1,"ts":2},"eventType":"stateStart","params":{"media.state.name":"\ud83d\ud83d\ude00"}}""", "params.media.state.name")]
+    [InlineData("""{"playerTime":{"playhead":1,"ts":2},"eventType":"ping","params":{"x\ud800":1}}""", "params.x\\ud800")]
+    [InlineData("""{"playerTime":{"playhead":1,"ts":2},"eventType":"\udfff"}""", "eventType")]
+    [InlineData("""[{"playerTime":{"playhead":1,"ts":2},"eventType":"ping"},{"playerTime":{"playhead":1,"ts":2},"eventType":"adStart","params":{"media.ad.id":"\ud800","media.ad.length":1,"media.ad.podPosition":1}}]""", "[1].params.media.ad.id")]
+    public void Parse_LoneUtf16Surrogate_ErrorAtThatField(string json, string path) => AssertOnlyError(Parse(json), path);
+
+    [Fact]
+    public void Parse_PairedSurrogatesAndEscapedBackslashU_Valid()
+    {
+        const string Json = """{"playerTime":{"playhead":1,"ts":2},"eventType":"stateStart","params":{"media.state.name":"\ud83d\ude00 \\ud800"}}""";
+
+        var result = Parse(Json);
+
+        Assert.True(result.IsValid, Describe(result));
+        Assert.Equal("😀 \\ud800", JsonDocument.Parse(Assert.Single(result.Events).Json).RootElement.GetProperty("params").GetProperty("media.state.name").GetString());
+    }
+
+    [Fact]
     public void Parse_OptionalParamsCustomMetadataAndQoeWhereAllowed_Valid()
     {
-        var json = Event("sessionStart", RequiredParams["sessionStart"] + ""","media.name":"Big Buck Bunny","media.resume":true,"analytics.enableSSL":false,"media.episode":3""",
+        var json = Event("sessionStart", RequiredParams["sessionStart"] + ""","media.name":"Big Buck Bunny","media.resume":true,"analytics.enableSSL":false,"media.episode":"3","visitor.customerIDs":{"crm":{"id":"42","authState":1}}""",
             extra: """ "customMetadata":{"genre":"animation","a_b.c9":""},"qoeData":{"media.qoe.bitrate":3000000,"media.qoe.timeToStart":-1} """);
 
         var result = Parse($"[{json},{Event("ping", extra: "\"qoeData\":{\"media.qoe.droppedFrames\":0}")}]");

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MediaProxy.Core.Media;
 
 namespace MediaProxy.Tests.Media;
@@ -64,17 +65,32 @@ public sealed class TrackingPolicyTests
     }
 
     [Fact]
-    public void Parse_NothingOwned_TrackingParamsStillRequired()
+    public void Parse_NothingOwnedAndTrackingParamsOmitted_ForwardedAsSent()
     {
+        // Adobe's session-start page sends exactly this (no tracking params): the shipped schema does not require them.
         var result = Parse(WithoutTracking, new TrackingOptions());
 
-        Assert.Contains("params.analytics.reportSuite", result.Errors!.Keys);
+        Assert.True(result.IsValid, string.Join("; ", result.Errors?.Keys ?? []));
+        Assert.False(Params(result).TryGetProperty("analytics.reportSuite", out _));
+    }
+
+    [Fact]
+    public void Parse_UpstreamSchemaRequiresTrackingParams_OwnedOnesMayBeOmittedOthersMayNot()
+    {
+        var strict = RequiringTrackingParams();
+        var owningReportSuite = new TrackingOptions { ReportSuite = "proxyrsid" };
+
+        var result = MediaEventParser.Parse(Encoding.UTF8.GetBytes(WithoutTracking), 100, new TrackingPolicy(owningReportSuite), strict);
+
+        Assert.Equal(["params.analytics.trackingServer"], result.Errors!.Keys);
+        var owningBoth = new TrackingOptions { ReportSuite = "proxyrsid", TrackingServer = "proxy.sc.omtrdc.net" };
+        Assert.True(MediaEventParser.Parse(Encoding.UTF8.GetBytes(WithoutTracking), 100, new TrackingPolicy(owningBoth), strict).IsValid);
     }
 
     [Fact]
     public void Parse_SimulatorUpstreamAndNothingOwned_DemoValuesFillTheMissingParams()
     {
-        var result = MediaEventParser.Parse(Encoding.UTF8.GetBytes(WithoutTracking), 100, new TrackingPolicy(new TrackingOptions(), fillSimulatorDemoParams: true));
+        var result = MediaEventParser.Parse(Encoding.UTF8.GetBytes(WithoutTracking), 100, new TrackingPolicy(new TrackingOptions(), fillSimulatorDemoParams: true), MediaEventRules.Shipped);
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors?.Keys ?? []));
         var parameters = Params(result);
@@ -86,7 +102,7 @@ public sealed class TrackingPolicyTests
     {
         var json = WithoutTracking.Replace("\"media.id\"", "\"analytics.reportSuite\":\"theirs\",\"media.id\"", StringComparison.Ordinal);
 
-        var result = MediaEventParser.Parse(Encoding.UTF8.GetBytes(json), 100, new TrackingPolicy(new TrackingOptions(), fillSimulatorDemoParams: true));
+        var result = MediaEventParser.Parse(Encoding.UTF8.GetBytes(json), 100, new TrackingPolicy(new TrackingOptions(), fillSimulatorDemoParams: true), MediaEventRules.Shipped);
 
         Assert.True(result.IsValid);
         Assert.Equal("theirs", Params(result).GetProperty("analytics.reportSuite").GetString());
@@ -96,7 +112,7 @@ public sealed class TrackingPolicyTests
     [Fact]
     public void Parse_SimulatorUpstreamAndOwnedParams_OwnedValuesWin()
     {
-        var result = MediaEventParser.Parse(Encoding.UTF8.GetBytes(WithoutTracking), 100, new TrackingPolicy(Owned, fillSimulatorDemoParams: true));
+        var result = MediaEventParser.Parse(Encoding.UTF8.GetBytes(WithoutTracking), 100, new TrackingPolicy(Owned, fillSimulatorDemoParams: true), MediaEventRules.Shipped);
 
         Assert.Equal("proxyrsid", Params(result).GetProperty("analytics.reportSuite").GetString());
     }
@@ -109,8 +125,18 @@ public sealed class TrackingPolicyTests
         Assert.Equal(Ping, Assert.Single(Parse(Ping, Owned).Events).Json);
     }
 
+    /// <summary>The shipped rules with a sessionStart schema that requires two tracking params, as the params table marks them.</summary>
+    private static MediaEventRules RequiringTrackingParams()
+    {
+        var document = JsonNode.Parse(MediaEventRules.Shipped.Find("sessionStart")!.Document)!;
+        var required = document["definitions"]!["sessionStart"]!["properties"]!["params"]!["required"]!.AsArray();
+        required.Add("analytics.trackingServer");
+        required.Add("analytics.reportSuite");
+        return MediaEventRules.Shipped.With(MediaEventSchema.Parse("sessionStart", document.ToJsonString(), SchemaOrigin.Upstream));
+    }
+
     private static MediaEventParseResult Parse(string json, TrackingOptions options) =>
-        MediaEventParser.Parse(Encoding.UTF8.GetBytes(json), 100, new TrackingPolicy(options));
+        MediaEventParser.Parse(Encoding.UTF8.GetBytes(json), 100, new TrackingPolicy(options), MediaEventRules.Shipped);
 
     private static JsonElement Params(MediaEventParseResult result) =>
         JsonDocument.Parse(Assert.Single(result.Events).Json).RootElement.GetProperty("params").Clone();

@@ -253,6 +253,54 @@ public abstract partial class PlaybackStoreContractTests
     }
 
     [Fact]
+    public async Task AcceptAsync_AfterSessionComplete_LaterEventsStoredInOrder()
+    {
+        await Store.AcceptAsync(Key, [Start(), Ping(1), Complete()], null, None);
+
+        var ping = await Store.AcceptAsync(Key, [Ping(2)], null, None);
+        var end = await Store.AcceptAsync(Key, [End()], null, None);
+
+        Assert.Equal((AcceptOutcome.Stored, AcceptOutcome.Stored), (ping.Outcome, end.Outcome));
+        Assert.Equal(Json(Ping(1), Complete(), Ping(2), End()), await QueuedJsonAsync());
+    }
+
+    [Fact]
+    public async Task AcceptAsync_SessionEndAgainAfterSessionEnd_AcknowledgedAndNothingStored()
+    {
+        await Store.AcceptAsync(Key, [Start(), Ping(1), End()], null, None);
+
+        var repeated = await Store.AcceptAsync(Key, [End(1732500061000), End(1732500062000)], null, None);
+
+        Assert.Equal((AcceptOutcome.EndRepeated, false), (repeated.Outcome, repeated.StartNeeded));
+        Assert.Equal(Json(Ping(1), End()), await QueuedJsonAsync());
+    }
+
+    [Fact]
+    public async Task AcceptAsync_SessionEndWithAnotherEventAfterSessionEnd_EndedAndNothingStored()
+    {
+        await Store.AcceptAsync(Key, [Start(), End()], null, None);
+
+        var decision = await Store.AcceptAsync(Key, [End(1732500061000), Ping(2)], null, None);
+
+        Assert.Equal(AcceptOutcome.Ended, decision.Outcome);
+        Assert.Equal(Json(End()), await QueuedJsonAsync());
+    }
+
+    [Fact]
+    public async Task AcceptAsync_SessionEndAgainAfterEndDeliveredDirectly_AcknowledgedNotForwarded()
+    {
+        await LiveAsync();
+        await Store.AcceptAsync(Key, [End()], null, None);
+        await Store.EndForwardedAsync(Key, None);
+
+        var decision = await Store.AcceptAsync(Key, [End(1732500061000)], null, None);
+
+        Assert.Equal((AcceptOutcome.EndRepeated, PlaybackState.Ended), (decision.Outcome, decision.State));
+        var playback = await GetAsync();
+        Assert.Equal((1L, 0L), (playback.Forwarded, playback.Queued));
+    }
+
+    [Fact]
     public async Task AcceptAsync_AfterEndDeliveredDirectly_EndedOutcome()
     {
         await LiveAsync();
@@ -404,8 +452,11 @@ public abstract partial class PlaybackStoreContractTests
     protected static PlaybackEvent Ping(int seq) =>
         new("ping", $$$"""{"playerTime":{"playhead":{{{seq}}},"ts":{{{1732500000000 + seq}}}},"eventType":"ping","params":{"test.seq":{{{seq}}}}}""");
 
-    protected static PlaybackEvent End() =>
-        new(MediaEventTypes.SessionComplete, """{"playerTime":{"playhead":60,"ts":1732500060000},"eventType":"sessionComplete"}""");
+    protected static PlaybackEvent End(long ts = 1732500060000) =>
+        new(MediaEventTypes.SessionEnd, $$$"""{"playerTime":{"playhead":60,"ts":{{{ts}}}},"eventType":"sessionEnd"}""");
+
+    protected static PlaybackEvent Complete() =>
+        new(MediaEventTypes.SessionComplete, """{"playerTime":{"playhead":60,"ts":1732500059000},"eventType":"sessionComplete"}""");
 
     protected async Task<PlaybackSnapshot> GetAsync() =>
         await Store.GetAsync(Key, None) ?? throw new Xunit.Sdk.XunitException($"Playback {Key} is not in the store.");

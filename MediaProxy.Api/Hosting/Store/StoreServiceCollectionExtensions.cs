@@ -29,6 +29,7 @@ public static class StoreServiceCollectionExtensions
         });
         services.AddSingleton<IPlaybackStore, RedisPlaybackStore>();
         services.AddSingleton<IPlaybackCoordination, RedisPlaybackCoordination>();
+        services.AddSingleton<IMediaSchemaCache, RedisMediaSchemaCache>();
         services.AddSingleton<StoreCapacity>();
         services.AddOptions<StoreGuardOptions>().Bind(configuration.GetSection(StoreGuardOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<RedisMemoryGuard>();

@@ -3,10 +3,14 @@
 export type MediaEventType =
   | 'sessionStart' | 'sessionComplete' | 'sessionEnd' | 'play' | 'ping' | 'bufferStart' | 'pauseStart'
   | 'bitrateChange' | 'error' | 'adBreakStart' | 'adBreakComplete' | 'adStart' | 'adComplete' | 'adSkip'
-  | 'chapterStart' | 'chapterComplete' | 'chapterSkip' | 'stateStart' | 'stateEnd';
+  | 'chapterStart' | 'chapterComplete' | 'chapterSkip' | 'stateStart' | 'stateEnd' | 'statesUpdate';
 
-/** Media Collection params: `media.id`, `media.length`, `media.ad.podIndex`… (string, number or boolean values). */
-export type MediaParams = Record<string, string | number | boolean>;
+/**
+ * Media Collection params: `media.id`, `media.length`, `media.ad.podIndex`… (string, number or boolean values; the
+ * object of `visitor.customerIDs` and the arrays of statesUpdate's `statesStart`/`statesEnd` are the exceptions).
+ */
+export type MediaParams = Record<string, string | number | boolean
+  | Record<string, { id: string; authState: 0 | 1 | 2 }> | Array<{ 'media.state.name': string }>>;
 
 /** One event as it is posted to the proxy. */
 export interface MediaEvent {
@@ -88,8 +92,8 @@ export interface Playback {
   /**
    * Buffers one event, stamped with playerTime { playhead, ts } (ts strictly increasing within the playback).
    * Returns false, after a console.error, for an event the proxy would refuse (unknown type, a required param
-   * missing or of the wrong kind, bad customMetadata or qoeData), after a sessionComplete or sessionEnd (a new
-   * playback needs a new key), or after close().
+   * missing or of the wrong kind, bad customMetadata or qoeData), after a sessionEnd (a new playback needs a new
+   * key; sessionComplete leaves the session open), or after close().
    */
   track(eventType: MediaEventType, params?: MediaParams, extra?: TrackExtra): boolean;
   /** Sends what is buffered now; resolves once every batch so far is delivered or given up (never rejects). */

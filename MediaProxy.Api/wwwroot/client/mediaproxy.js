@@ -24,23 +24,24 @@
 
   var EVENT_TYPES = ['sessionStart', 'sessionComplete', 'sessionEnd', 'play', 'ping', 'bufferStart', 'pauseStart',
     'bitrateChange', 'error', 'adBreakStart', 'adBreakComplete', 'adStart', 'adComplete', 'adSkip',
-    'chapterStart', 'chapterComplete', 'chapterSkip', 'stateStart', 'stateEnd'];
+    'chapterStart', 'chapterComplete', 'chapterSkip', 'stateStart', 'stateEnd', 'statesUpdate'];
   var WITH_CUSTOM_METADATA = ['sessionStart', 'adStart', 'chapterStart'];
-  // The proxy's schema rules (MediaEventTypes), checked here too because a post is all-or-nothing: one refused
-  // event would take its whole batch down. Kinds: s text, n number, i integer, b boolean. The proxy may own
-  // analytics.trackingServer, analytics.reportSuite and visitor.marketingCloudOrgId (it puts them in itself), so
-  // whether those are present is left to the proxy.
+  // The most common of the proxy's schema rules (Adobe's event schemas, GET /api/v1/schemas/{eventType}), checked
+  // here too because a post is all-or-nothing: one refused event would take its whole batch down. Never stricter
+  // than the schemas. Kinds: s text, n number, i integer, b boolean. The proxy may own analytics.trackingServer,
+  // analytics.reportSuite and visitor.marketingCloudOrgId (it puts them in itself), so those are left to the proxy.
   var REQUIRED_PARAMS = {
     sessionStart: { 'media.id': 's', 'media.length': 'n', 'media.contentType': 's', 'media.playerName': 's', 'media.channel': 's' },
     adBreakStart: { 'media.ad.podIndex': 'i', 'media.ad.podSecond': 'n' },
-    adStart: { 'media.ad.podPosition': 'i', 'media.ad.id': 's', 'media.ad.length': 'n', 'media.ad.playerName': 's' },
+    adStart: { 'media.ad.podPosition': 'i', 'media.ad.id': 's', 'media.ad.length': 'n' },
     chapterStart: { 'media.chapter.index': 'i', 'media.chapter.offset': 'n', 'media.chapter.length': 'n' },
     stateStart: { 'media.state.name': 's' },
-    stateEnd: { 'media.state.name': 's' },
-    error: { 'media.qoe.errorID': 's', 'media.qoe.errorSource': 's' }
+    stateEnd: { 'media.state.name': 's' }
   };
   var TYPED_OPTIONAL_PARAMS = { 'media.resume': 'b', 'analytics.enableSSL': 'b' };
-  var METADATA_KEY = /^[A-Za-z0-9_.]+$/;
+  // The params whose values are not strings, numbers or booleans.
+  var STRUCTURED_PARAMS = { 'visitor.customerIDs': 'object', statesStart: 'array', statesEnd: 'array' };
+  var METADATA_KEY = /^(?!a\.)[A-Za-z0-9_.]+$/;
 
   /** What onGiveUp receives: why a batch was dropped. */
   function MediaProxyError(message, details) {
@@ -72,7 +73,7 @@
     var flushTimer = null;
     var retryTimer = null;
     var closed = false;
-    var ended = null;        // the end event, once tracked
+    var ended = null;        // the sessionEnd, once tracked
 
     var playback = {
       get key() { return key; },
@@ -95,7 +96,8 @@
 
     function track(eventType, params, extra) {
       if (closed) return complain('track("' + eventType + '") after close(): dropped');
-      // The proxy refuses anything after the end event: in the same post (400) it would sink the end event too.
+      // The proxy refuses anything after sessionEnd: in the same post (400) it would sink the sessionEnd too.
+      // sessionComplete ends nothing: the session stays open for a final ping and the sessionEnd.
       if (ended) return complain('track("' + eventType + '") after ' + ended + ': dropped (a new playback needs a new key)');
       // Copies: the caller may change its objects before the batch leaves.
       var event = { playerTime: null, eventType: eventType };
@@ -109,7 +111,7 @@
       event.playerTime = { playhead: currentPlayhead(), ts: nextTs() };
 
       buffer.push(event);
-      if (eventType === 'sessionComplete' || eventType === 'sessionEnd') ended = eventType;
+      if (eventType === 'sessionEnd') ended = eventType;
       if (buffer.length >= o.maxBatch) {
         cut();
         pump();
@@ -334,6 +336,7 @@
     for (var i = 0; i < names.length; i++) {
       var value = params[names[i]];
       if (value === undefined) continue; // JSON.stringify leaves it out
+      if (STRUCTURED_PARAMS[names[i]]) continue; // the proxy checks their shape
       if (!is(value, 's') && !is(value, 'n') && !is(value, 'b')) return 'param ' + names[i] + ' must be a string, a number or a boolean';
       var optional = TYPED_OPTIONAL_PARAMS[names[i]];
       if (optional && !is(value, optional)) return 'param ' + names[i] + ' must be ' + KIND_NAMES[optional];
@@ -347,10 +350,10 @@
 
   function invalidMetadata(type, metadata) {
     if (metadata === undefined) return null;
-    if (WITH_CUSTOM_METADATA.indexOf(type) < 0) return 'customMetadata is allowed only on ' + WITH_CUSTOM_METADATA.join(', ');
     if (typeof metadata !== 'object' || metadata === null) return 'customMetadata must be an object of strings';
+    if (WITH_CUSTOM_METADATA.indexOf(type) < 0 && Object.keys(metadata).length > 0) return 'customMetadata is allowed only on ' + WITH_CUSTOM_METADATA.join(', ');
     var bad = Object.keys(metadata).filter(function (k) { return !METADATA_KEY.test(k) || typeof metadata[k] !== 'string'; })[0];
-    return bad === undefined ? null : 'customMetadata.' + bad + ': keys of letters, digits, _ and . with string values';
+    return bad === undefined ? null : 'customMetadata.' + bad + ': keys of letters, digits, _ and . (not a.) with string values';
   }
 
   function invalidQoe(qoe) {

@@ -19,6 +19,7 @@ public sealed class SimulatorHttpHandler(MediaCollectionSimulator simulator) : H
         {
             ("POST", ["api", "v1", "sessions"]) => await simulator.StartSessionAsync(body, cancellationToken),
             ("POST", ["api", "v1", "sessions", var sid, "events"]) => simulator.PostEvent(Uri.UnescapeDataString(sid), body),
+            ("GET", ["api", "v1", "schemas", var eventType]) => MediaCollectionSimulator.GetSchema(Uri.UnescapeDataString(eventType)),
             _ => new SimulatorAnswer(404, null, "No such simulator endpoint."),
         };
 
@@ -31,6 +32,10 @@ public sealed class SimulatorHttpHandler(MediaCollectionSimulator simulator) : H
         if (answer.Error is not null)
         {
             response.Content = new StringContent(answer.Error, Encoding.UTF8, "text/plain");
+        }
+        else if (answer.Json is not null)
+        {
+            response.Content = new StringContent(answer.Json, Encoding.UTF8, "application/json");
         }
 
         return response;

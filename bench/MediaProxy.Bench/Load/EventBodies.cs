@@ -49,7 +49,7 @@ internal static class EventBodies
             {
                 0 => "{\"playerTime\":" + time + ",\"eventType\":\"play\",\"params\":{}}",
                 1 or 4 or 6 => "{\"playerTime\":" + time + ",\"eventType\":\"ping\"}",
-                2 => "{\"playerTime\":" + time + ",\"eventType\":\"bitrateChange\",\"qoeData\":{\"media.qoe.bitrate\":4500000,\"media.qoe.framesDropped\":2}}",
+                2 => "{\"playerTime\":" + time + ",\"eventType\":\"bitrateChange\",\"qoeData\":{\"media.qoe.bitrate\":4500000,\"media.qoe.droppedFrames\":2}}",
                 3 => "{\"playerTime\":" + time + ",\"eventType\":\"chapterStart\",\"params\":{\"media.chapter.index\":" + chapter
                     + ",\"media.chapter.offset\":" + Text(playhead) + ",\"media.chapter.length\":600,\"media.chapter.friendlyName\":\"Chapter " + chapter
                     + "\"},\"customMetadata\":{\"segment\":\"main\"}}",

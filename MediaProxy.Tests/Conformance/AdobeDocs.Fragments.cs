@@ -1,0 +1,76 @@
+namespace MediaProxy.Tests.Conformance;
+
+/// <summary>
+/// The Media Collection API tab of every variable page (help/implementation/variables/**) and of opt-out-privacy.md, at
+/// <see cref="AdobeDocs.Commit"/>. Most are fragments ("Include media.show in the params object…", "See the … reference
+/// for the full request structure and all required fields"): they show one param with its type, not a whole body.
+/// </summary>
+internal static partial class AdobeDocs
+{
+    /// <summary>Every param they send must be accepted with the type they send it with; required params may be missing.</summary>
+    public static readonly DocPayload[] Fragments =
+    [
+        new("variables/ads/ad-break-name.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"adBreakStart","params":{"media.ad.podFriendlyName":"pre-roll"}}"""),
+        new("variables/ads/ad-break-start-time.md", """{"playerTime":{"playhead":90,"ts":1699523820000},"eventType":"adBreakStart","params":{"media.ad.podSecond":90}}"""),
+        new("variables/ads/ad-id.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"adStart","params":{"media.ad.id":"ad-2125"}}"""),
+        new("variables/ads/ad-in-pod-position.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"adStart","params":{"media.ad.podPosition":0}}"""),
+        new("variables/ads/ad-length.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"adStart","params":{"media.ad.length":15}}"""),
+        new("variables/ads/ad-name.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"adStart","params":{"media.ad.name":"Ford F-150"}}"""),
+        new("variables/ads/ad-player-name.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"adStart","params":{"media.ad.playerName":"Freewheel"}}"""),
+        new("variables/ads/advertiser.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"adStart","params":{"media.ad.advertiser":"Ford"}}"""),
+        new("variables/ads/campaign-id.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"adStart","params":{"media.ad.campaignId":"fall-2024"}}"""),
+        new("variables/ads/creative-id.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"adStart","params":{"media.ad.creativeId":"creative-987"}}"""),
+        new("variables/ads/creative-url.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"adStart","params":{"media.ad.creativeURL":"https://cdn.example.com/ads/creative-987.mp4"}}"""),
+        new("variables/ads/placement-id.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"adStart","params":{"media.ad.placementId":"placement-12"}}"""),
+        new("variables/ads/site-id.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"adStart","params":{"media.ad.siteId":"site-42"}}"""),
+        new("variables/chapters/chapter-length.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"chapterStart","params":{"media.chapter.length":240}}"""),
+        new("variables/chapters/chapter-name.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"chapterStart","params":{"media.chapter.friendlyName":"Pilot Episode - Opening"}}"""),
+        new("variables/chapters/chapter-offset.md", """{"playerTime":{"playhead":240,"ts":1699523820000},"eventType":"chapterStart","params":{"media.chapter.offset":240}}"""),
+        new("variables/chapters/chapter-position.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"chapterStart","params":{"media.chapter.index":1}}"""),
+        new("variables/core/app-version.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.playerName":"sample-html5-api-player","media.sdkVersion":"2.1.0","media.channel":"sample-channel"}}"""),
+        new("variables/core/content-channel.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.channel":"Sports"}}"""),
+        new("variables/core/content-id.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.id":"video-123"}}"""),
+        new("variables/core/content-length.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.length":128}}"""),
+        new("variables/core/content-name.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.name":"Blinding Light"}}"""),
+        new("variables/core/content-player-name.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.playerName":"HTML5 Player"}}"""),
+        new("variables/core/content-resumes.md", """{"playerTime":{"playhead":60,"ts":1699523820000},"eventType":"sessionStart","params":{"media.resume":true}}"""),
+        new("variables/core/content-type.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.contentType":"vod"}}"""),
+        new("variables/core/media-downloaded-flag.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.downloaded":true}}"""),
+        new("variables/core/stream-type.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.streamType":"video"}}"""),
+        new("variables/player-state/closed-captioning.md", """{"playerTime":{"playhead":60,"ts":1699523820000},"eventType":"stateStart","params":{"media.state.name":"closedCaptioning"}}"""),
+        new("variables/player-state/full-screen.md#1", """{"playerTime":{"playhead":60,"ts":1699523820000},"eventType":"stateStart","params":{"media.state.name":"fullscreen"}}"""),
+        new("variables/player-state/full-screen.md#2", """{"playerTime":{"playhead":90,"ts":1699523850000},"eventType":"stateEnd","params":{"media.state.name":"fullscreen"}}"""),
+        new("variables/player-state/in-focus.md", """{"playerTime":{"playhead":60,"ts":1699523820000},"eventType":"stateStart","params":{"media.state.name":"inFocus"}}"""),
+        new("variables/player-state/mute.md", """{"playerTime":{"playhead":60,"ts":1699523820000},"eventType":"stateStart","params":{"media.state.name":"mute"}}"""),
+        new("variables/player-state/picture-in-picture.md", """{"playerTime":{"playhead":60,"ts":1699523820000},"eventType":"stateStart","params":{"media.state.name":"pictureInPicture"}}"""),
+        new("variables/quality/bitrate-change.md", """{"playerTime":{"playhead":120,"ts":1699523820000},"eventType":"bitrateChange","params":{"media.qoe.bitrate":4500}}"""),
+        new("variables/quality/bitrate.md", """{"playerTime":{"playhead":90,"ts":1699523820000},"eventType":"bitrateChange","params":{"media.qoe.bitrate":3200}}"""),
+        new("variables/quality/dropped-frames.md", """{"playerTime":{"playhead":90,"ts":1699523820000},"eventType":"bitrateChange","params":{"media.qoe.droppedFrames":3}}"""),
+        new("variables/quality/frames-per-second.md", """{"playerTime":{"playhead":90,"ts":1699523820000},"eventType":"bitrateChange","params":{"media.qoe.framesPerSecond":24}}"""),
+        new("variables/quality/time-to-start.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.qoe.timeToStart":30000}}"""),
+        new("variables/standard-metadata/ad-load-type.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.adLoad":"linear"}}"""),
+        new("variables/standard-metadata/album.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.album":"Pinegrove"}}"""),
+        new("variables/standard-metadata/artist.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.artist":"Crested Larks"}}"""),
+        new("variables/standard-metadata/asset-id.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.assetId":"89745363"}}"""),
+        new("variables/standard-metadata/author.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.author":"Eleanor Clementine"}}"""),
+        new("variables/standard-metadata/authorized.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.pass.auth":"TRUE"}}"""),
+        new("variables/standard-metadata/content-rating.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.rating":"TVPG"}}"""),
+        new("variables/standard-metadata/day-part.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.dayPart":"Primetime"}}"""),
+        new("variables/standard-metadata/episode.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.episode":"13"}}"""),
+        new("variables/standard-metadata/first-air-date.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.firstAirDate":"2016-01-25"}}"""),
+        new("variables/standard-metadata/first-digital-date.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.firstDigitalDate":"2016-01-25"}}"""),
+        new("variables/standard-metadata/genre.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.genre":"Drama,Action"}}"""),
+        new("variables/standard-metadata/label.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.label":"Capitol Records"}}"""),
+        new("variables/standard-metadata/media-feed-type.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.feed":"East-HD"}}"""),
+        new("variables/standard-metadata/mvpd.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.pass.mvpd":"Comcast"}}"""),
+        new("variables/standard-metadata/network.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.network":"ESPN"}}"""),
+        new("variables/standard-metadata/originator.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.originator":"Warner Brothers"}}"""),
+        new("variables/standard-metadata/publisher.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.publisher":"Northbridge Audio"}}"""),
+        new("variables/standard-metadata/season.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.season":"2"}}"""),
+        new("variables/standard-metadata/show-type.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.showType":"0"}}"""),
+        new("variables/standard-metadata/show.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.show":"Blinding Light"}}"""),
+        new("variables/standard-metadata/station.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.station":"NPR"}}"""),
+        new("variables/standard-metadata/stream-format.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"media.streamFormat":"HD"}}"""),
+        new("opt-out-privacy.md", """{"playerTime":{"playhead":0,"ts":1699523820000},"eventType":"sessionStart","params":{"analytics.optOutServerSideForwarding":true,"analytics.optOutShare":true}}"""),
+    ];
+}
