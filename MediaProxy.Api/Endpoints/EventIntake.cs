@@ -16,6 +16,7 @@ namespace MediaProxy.Api.Endpoints;
 /// </summary>
 internal sealed class EventIntake(
     PlaybackService playbacks,
+    PlaybackAdmission admission,
     TrackingPolicy tracking,
     MediaSchemaRegistry schemas,
     IOptions<ApiOptions> api,
@@ -66,13 +67,17 @@ internal sealed class EventIntake(
             return new(refused);
         }
 
-        var result = await playbacks.AcceptAsync(playbackKey, parsed.Events, idempotencyKey, cancellationToken);
         var response = request.HttpContext.Response;
+        var admitted = admission.Check(request.HttpContext);
+        if (admission.RefusedOutright(admitted, response) is { } full)
+        {
+            return new(Problem: full);
+        }
+
+        var result = await playbacks.AcceptAsync(playbackKey, parsed.Events, idempotencyKey, admitted.RefuseNew, cancellationToken);
         if (result.StoreFull)
         {
-            response.Headers.RetryAfter = api.Value.StoreUnavailableRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return new(Problem: TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No room for new playbacks.",
-                detail: "The event store is nearly full: playbacks already under way go on, new ones are refused for now."));
+            return new(Problem: admission.RefusedNew(admitted, response));
         }
 
         if (result.QueueCap is { } cap)
@@ -86,6 +91,10 @@ internal sealed class EventIntake(
         if (result.Replayed)
         {
             response.Headers[IdempotencyKeyHeader.ReplayedName] = "true";
+        }
+        else if (result.Accepted)
+        {
+            admission.Accepted(admitted, body.Length, result);
         }
 
         return new(Result: result);

@@ -38,6 +38,8 @@ public static class MediaProxyServiceCollectionExtensions
         services.AddSingleton<PlaybackService>();
         services.AddSingleton<PlaybackAdmin>();
         services.AddSingleton<Endpoints.EventIntake>();
+        services.AddSingleton<Endpoints.PlaybackAdmission>();
+        services.AddSingleton<Security.NewPlaybackBudget>();
         // First among the hosted services: the rules are in force before the server takes a post.
         services.AddHostedService<MediaSchemaRefresher>();
         services.AddSingleton<PlaybackWorker>();

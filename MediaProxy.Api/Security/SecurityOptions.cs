@@ -73,4 +73,19 @@ public sealed class RateLimitOptions
     /// address. Empty: the header is ignored (anyone could forge it).
     /// </summary>
     public IList<string> TrustedProxies { get; } = [];
+
+    /// <summary>New playbacks a client address may start per minute (a household: a few players, a few restarts).</summary>
+    [Range(1, 1_000_000)]
+    public int NewPlaybacksPerAddressPerMinute { get; set; } = 120;
+
+    /// <summary>New playbacks per second per player API key, on this instance (usually a whole fleet shares one); bursts of ten seconds' worth.</summary>
+    [Range(1, 1_000_000)]
+    public int NewPlaybacksPerApiKeyPerSecond { get; set; } = 1_000;
+
+    /// <summary>
+    /// New playbacks per second, on this instance, from players it cannot tell apart (no keys, no known address):
+    /// one budget for that whole crowd, so a flood of fresh keys is bounded; bursts of ten seconds' worth.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int NewPlaybacksUnidentifiedPerSecond { get; set; } = 500;
 }

@@ -19,6 +19,14 @@ public sealed class PlaybackOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int MaxHeldEvents { get; set; } = 100;
 
+    /// <summary>The most bytes of events held before a sessionStart, per playback: a flood of fresh keys cannot fill the store.</summary>
+    [Range(256, 16 * 1024 * 1024)]
+    public int MaxHeldBytes { get; set; } = 2 * 1024;
+
+    /// <summary>How long events held before a sessionStart are kept when none comes (their playback expires).</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan HeldEventsTtl { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>A repeated Idempotency-Key within this window is answered as before and not enqueued again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromMinutes(10);

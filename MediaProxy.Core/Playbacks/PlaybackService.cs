@@ -22,7 +22,11 @@ public sealed partial class PlaybackService(
     TimeProvider timeProvider,
     ILogger<PlaybackService> logger)
 {
-    public async Task<AcceptResult> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// Accepts the post: durable (or delivered) when the answer says so. <paramref name="refuseNew"/>: no new playback
+    /// may be created now (the store is nearly full, or the client spent its budget of new playbacks).
+    /// </summary>
+    public async Task<AcceptResult> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, bool refuseNew, CancellationToken cancellationToken)
     {
         using var activity = PlaybackTracing.StartAccept(playbackKey, events.Count);
         // While the upstream is down nothing is forwarded: a live playback's events are queued, for the replay.
@@ -34,7 +38,7 @@ public sealed partial class PlaybackService(
             ? coordination.MarkPendingAsync(playbackKey, timeProvider.GetUtcNow(), cancellationToken)
             : null;
         var timing = replay.PostStarted();
-        var decision = await store.AcceptAsync(playbackKey, events, idempotencyKey, upstreamDown, cancellationToken);
+        var decision = await store.AcceptAsync(playbackKey, events, idempotencyKey, new AcceptConditions(upstreamDown, refuseNew), cancellationToken);
         // The accept itself, not a direct forward's upstream call: how much a replay slows posts down.
         replay.PostAccepted(timing);
         if (marked is not null)
@@ -83,7 +87,7 @@ public sealed partial class PlaybackService(
         }
 
         metrics.Accepted(events);
-        return new AcceptResult(true, events.Count, state);
+        return new AcceptResult(true, events.Count, state) { Created = decision.Created };
     }
 
     /// <summary>
@@ -198,5 +202,9 @@ public sealed partial class PlaybackService(
 /// <paramref name="Replayed"/>: a repeat of an Idempotency-Key, answered as the first time and not stored again.
 /// </summary>
 /// <paramref name="QueueCap"/>: set when the post was refused because the playback's queue is full.
-/// <paramref name="StoreFull"/>: refused because the store is nearly full and the playback would be new.
-public sealed record AcceptResult(bool Accepted, int Count, PlaybackState State, bool Replayed = false, int? QueueCap = null, bool StoreFull = false);
+/// <paramref name="StoreFull"/>: refused because the playback would be new and none may be created now.
+public sealed record AcceptResult(bool Accepted, int Count, PlaybackState State, bool Replayed = false, int? QueueCap = null, bool StoreFull = false)
+{
+    /// <summary>The post created the playback.</summary>
+    public bool Created { get; init; }
+}

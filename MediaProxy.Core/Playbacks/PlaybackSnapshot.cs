@@ -42,7 +42,16 @@ public enum PlaybackError
 /// <param name="StartNeeded">This post carried the playback's first sessionStart: start the upstream session.</param>
 /// <param name="SessionId">The upstream session id, set when <paramref name="Outcome"/> is ForwardDirectly.</param>
 /// <param name="PreviouslyAccepted">For a Duplicate: how many events the first post with that key accepted; for QueueFull: the cap.</param>
-public sealed record AcceptDecision(AcceptOutcome Outcome, PlaybackState State, bool StartNeeded, string? SessionId, int PreviouslyAccepted = 0);
+public sealed record AcceptDecision(AcceptOutcome Outcome, PlaybackState State, bool StartNeeded, string? SessionId, int PreviouslyAccepted = 0)
+{
+    /// <summary>The post created the playback (it did not exist before).</summary>
+    public bool Created { get; init; }
+}
+
+/// <summary>What an accept may do: forward to a live playback (not while the upstream is down), create a playback.</summary>
+/// <param name="QueueWhenLive">The upstream is down: queue a live playback's events instead of forwarding them.</param>
+/// <param name="RefuseNew">No new playback: the store is nearly full, or the client's budget of new playbacks is spent.</param>
+public readonly record struct AcceptConditions(bool QueueWhenLive = false, bool RefuseNew = false);
 
 /// <summary>The session id was stored: the state now, and how many events the replay has to send.</summary>
 public sealed record SessionRecorded(PlaybackState State, long Queued);
@@ -70,6 +79,6 @@ public enum AcceptOutcome
     /// <summary>Storing the post would pass the playback's queue cap: nothing was stored (all or nothing).</summary>
     QueueFull,
 
-    /// <summary>The store is nearly full and this would be a new playback: nothing was stored; existing ones go on.</summary>
+    /// <summary>This would be a new playback and none may be created now (RefuseNew): nothing was stored; existing ones go on.</summary>
     StoreFull,
 }

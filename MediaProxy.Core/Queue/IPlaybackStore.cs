@@ -16,10 +16,11 @@ public interface IPlaybackStore
     /// counts them as forwarded from then on: <see cref="RequeueAsync"/> and <see cref="DeadLetterAsync"/> take back
     /// what was not delivered, so a directly forwarded post costs one store call, not two).
     /// With an <paramref name="idempotencyKey"/> already seen for this playback, nothing is done (Duplicate).
-    /// With <paramref name="queueWhenLive"/> (the upstream is down) nothing is forwarded: a live playback's events
-    /// are queued and it goes back to replaying.
+    /// Under <paramref name="conditions"/>: with QueueWhenLive (the upstream is down) nothing is forwarded, a live
+    /// playback's events are queued and it goes back to replaying; with RefuseNew a playback that does not exist yet
+    /// is not created (StoreFull). Events before any sessionStart are held for a short while, and only a few.
     /// </summary>
-    Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, bool queueWhenLive, CancellationToken cancellationToken);
+    Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, AcceptConditions conditions, CancellationToken cancellationToken);
 
     /// <summary>
     /// A post that <see cref="AcceptAsync"/> told the caller to forward has been answered: a repeat of its

@@ -9,25 +9,28 @@ namespace MediaProxy.Core.Queue;
 /// <see cref="IPlaybackStore"/> on Redis: one script call (one round trip) per operation. The key layout is
 /// documented in <see cref="RedisKeys"/> and the scripts in <see cref="RedisScripts"/>.
 /// </summary>
-public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<PlaybackOptions> options, StoreCapacity capacity, TimeProvider timeProvider) : IPlaybackStore
+public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<PlaybackOptions> options, TimeProvider timeProvider) : IPlaybackStore
 {
     private readonly RedisValue _ttlSeconds = (long)Math.Ceiling(options.Value.Ttl.TotalSeconds);
     private readonly long _idempotencyMs = (long)options.Value.IdempotencyWindow.TotalMilliseconds;
+    private readonly RedisValue _heldTtlSeconds = (long)Math.Ceiling(options.Value.HeldEventsTtl.TotalSeconds);
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, bool queueWhenLive, CancellationToken cancellationToken)
+    public async Task<AcceptDecision> AcceptAsync(string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, AcceptConditions conditions, CancellationToken cancellationToken)
     {
-        const int Fixed = 7;
+        const int Fixed = 9;
         var now = timeProvider.GetUtcNow();
         var args = new RedisValue[Fixed + (events.Count * 2)];
         args[0] = _ttlSeconds;
         args[1] = idempotencyKey is null ? 0 : _idempotencyMs;
         args[2] = options.Value.MaxQueuedEvents;
         args[3] = options.Value.MaxHeldEvents;
-        args[4] = capacity.RefuseNewPlaybacks ? "1" : "0";
+        args[4] = conditions.RefuseNew ? "1" : "0";
         args[5] = now.ToUnixTimeMilliseconds();
-        args[6] = queueWhenLive ? "1" : "0";
+        args[6] = conditions.QueueWhenLive ? "1" : "0";
+        args[7] = _heldTtlSeconds;
+        args[8] = options.Value.MaxHeldBytes;
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
@@ -54,7 +57,10 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
         };
         var sessionId = (string?)result[3];
         return new AcceptDecision(outcome, PlaybackStates.Parse((string?)result[1]), (int)result[2] == 1,
-            string.IsNullOrEmpty(sessionId) || outcome != AcceptOutcome.ForwardDirectly ? null : sessionId, (int)result[4]);
+            string.IsNullOrEmpty(sessionId) || outcome != AcceptOutcome.ForwardDirectly ? null : sessionId, (int)result[4])
+        {
+            Created = result.Length > 5 && (int)result[5] == 1,
+        };
     }
 
     public Task RememberPostAsync(string playbackKey, string idempotencyKey, int count, CancellationToken cancellationToken)

@@ -14,9 +14,11 @@ internal static partial class RedisScripts
     /// <summary>
     /// KEYS: meta, queue, idempotency record, dead letters (their TTL follows the playback's).
     /// ARGV: ttl, idempotency TTL in ms (0: no Idempotency-Key), queue cap, cap before any sessionStart, refuse new
-    /// playbacks ('1' when the store is nearly full), now (epoch ms), queue even when live ('1' while the upstream is
-    /// down: nothing is forwarded, the replay sends it once it is back), then (kind, json) pairs with kind 's'
-    /// sessionStart, 'e' sessionEnd, 'n' other. Returns {outcome, state, startNeeded, sid, previously accepted};
+    /// playbacks ('1': the store is nearly full or the client's budget spent), now (epoch ms), queue even when live
+    /// ('1' while the upstream is down: nothing is forwarded, the replay sends it once it is back), the TTL of a
+    /// playback without a sessionStart (its events held), the most bytes held without one, then (kind, json) pairs
+    /// with kind 's' sessionStart, 'e' sessionEnd, 'n' other. Returns {outcome, state, startNeeded, sid, previously
+    /// accepted, created (1: the playback is new)};
     /// outcome is stored | forward | ended | endRepeated | duplicate | full | busy; a forward is counted in
     /// 'forwarded' at once (see Requeue, DeadLetter). After the sessionEnd, a post of nothing but sessionEnd is
     /// endRepeated. The forward-or-enqueue decision is taken here, atomically with the replayer's pops, so a new
@@ -40,7 +42,7 @@ internal static partial class RedisScripts
         end
         if state == 'ended' or m[2] then
           -- A repeated sessionEnd is acknowledged, not stored (Adobe drops the repeats); anything else is refused.
-          for i = 8, #ARGV, 2 do
+          for i = 10, #ARGV, 2 do
             if ARGV[i] ~= 'e' then return {'ended', state, 0, '', 0} end
           end
           return {'endRepeated', state, 0, '', 0}
@@ -50,7 +52,7 @@ internal static partial class RedisScripts
         local start = nil
         local bodies = {}
         local ending = false
-        for i = 8, #ARGV, 2 do
+        for i = 10, #ARGV, 2 do
           local kind, body = ARGV[i], ARGV[i + 1]
           if kind == 's' then
             if not hasStart and not start then start = body end
@@ -61,9 +63,17 @@ internal static partial class RedisScripts
         end
         local queued = redis.call('LLEN', queue)
         local forward = #bodies > 0 and state == 'live' and queued == 0 and ARGV[7] ~= '1'
+        local held = not hasStart and not start
+        local heldBytes = 0
         if #bodies > 0 and not forward then
           local cap = tonumber(ARGV[3])
-          if not hasStart and not start then cap = tonumber(ARGV[4]) end
+          if held then
+            -- Events before any sessionStart: a small count and a few kilobytes, for a short while (ARGV[8]).
+            cap = tonumber(ARGV[4])
+            for i = 1, #bodies do heldBytes = heldBytes + #bodies[i] end
+            local before = tonumber(redis.call('HGET', meta, 'heldBytes') or '0')
+            if before + heldBytes > tonumber(ARGV[9]) then return {'full', state, 0, '', cap} end
+          end
           if queued + #bodies > cap then return {'full', state, 0, '', cap} end
         end
         local startNeeded = 0
@@ -81,17 +91,22 @@ internal static partial class RedisScripts
           redis.call('HINCRBY', meta, 'forwarded', #bodies)
         elseif #bodies > 0 then
           redis.call('RPUSH', queue, unpack(bodies))
+          if heldBytes > 0 then redis.call('HINCRBY', meta, 'heldBytes', heldBytes) end
           -- A live playback told to queue (upstream down) has a replay to do now.
           if state == 'live' then state = 'replaying' end
         end
         if state ~= stored then redis.call('HSET', meta, 'state', state) end
         -- A forwarded post is remembered once delivered (RememberPostAsync), not here: after a crash mid-forward,
         -- its retry must deliver the events rather than be answered for events that never left.
-        if idemTtl > 0 and not forward then redis.call('SET', idem, (#ARGV - 7) / 2, 'PX', idemTtl) end
-        redis.call('EXPIRE', meta, ARGV[1])
-        redis.call('EXPIRE', queue, ARGV[1])
-        redis.call('EXPIRE', dead, ARGV[1])
-        return {outcome, state, startNeeded, sid, 0}
+        if idemTtl > 0 and not forward then redis.call('SET', idem, (#ARGV - 9) / 2, 'PX', idemTtl) end
+        local ttl = ARGV[1]
+        if held then ttl = ARGV[8] end
+        redis.call('EXPIRE', meta, ttl)
+        redis.call('EXPIRE', queue, ttl)
+        redis.call('EXPIRE', dead, ttl)
+        local created = 0
+        if not stored then created = 1 end
+        return {outcome, state, startNeeded, sid, 0, created}
         """;
 
     /// <summary>KEYS: meta, queue. Returns {flat meta hash, queue length} in one round trip.</summary>

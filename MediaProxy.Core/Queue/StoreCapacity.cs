@@ -1,95 +1,83 @@
-using System.ComponentModel.DataAnnotations;
-using System.Globalization;
-using MediaProxy.Core.Playbacks;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace MediaProxy.Core.Queue;
 
-/// <summary>The memory guard's setting. Bound from <c>MediaProxy:StoreGuard</c>.</summary>
-public sealed class StoreGuardOptions
+/// <summary>What the store has room for, as of the last reading plus what this instance wrote since.</summary>
+public enum StoreRoom
 {
-    public const string SectionName = "MediaProxy:StoreGuard";
+    /// <summary>Room for everything.</summary>
+    Open,
 
-    /// <summary>Share of Redis's <c>maxmemory</c> past which new playbacks are refused (503); existing ones go on.</summary>
-    [Range(0.1, 1.0)]
-    public double MaxMemoryFraction { get; set; } = 0.9;
+    /// <summary>Past the high-water mark (or the cap on pending playbacks): no new playbacks; those under way go on.</summary>
+    NoNewPlaybacks,
 
-    /// <summary>The limit to use when Redis has no <c>maxmemory</c> set (0: no guard then).</summary>
-    [Range(0, long.MaxValue)]
-    public long MaxMemoryBytes { get; set; }
-
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
-    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Past the hard mark: no post at all, so the server never runs out of memory.</summary>
+    Full,
 }
 
-/// <summary>Whether the store has room for new playbacks; read on every post, so it is a plain flag.</summary>
-public sealed class StoreCapacity
+/// <summary>
+/// The store's fullness, read on every post. The store guard (a hosted service) reads the server's own figures every
+/// <see cref="StoreGuardOptions.CheckInterval"/>; between two readings every accepted post adds its bytes (twice
+/// over, for keys and structure), so the guard reacts within one accept, not one interval.
+/// </summary>
+public sealed class StoreCapacity(IOptions<StoreGuardOptions> options)
 {
-    private volatile bool _refuseNew;
+    private const int BytesPerPendingPlayback = 16 * 1024;
 
-    public bool RefuseNewPlaybacks => _refuseNew;
+    private readonly object _gate = new();
+    private long _used;
+    private long _budget;
+    private long _pending;
+    private long _written;
+    private long _startedSince;
+    private bool _refusingNew;
 
-    internal void Set(bool refuseNew) => _refuseNew = refuseNew;
-}
+    /// <summary>The budget in force (the server's, or the configured one), for reports; 0 before the first reading.</summary>
+    public long Budget => Interlocked.Read(ref _budget);
 
-/// <summary>Reads Redis's <c>INFO memory</c> every <see cref="StoreGuardOptions.CheckInterval"/> and sets <see cref="StoreCapacity"/>.</summary>
-public sealed partial class RedisMemoryGuard(
-    IConnectionMultiplexer redis,
-    StoreCapacity capacity,
-    IOptions<StoreGuardOptions> options,
-    TimeProvider timeProvider,
-    ILogger<RedisMemoryGuard> logger) : PeriodicBackgroundService(options.Value.CheckInterval, timeProvider)
-{
-    private bool _failing;
-
-    protected override Task RunOnceAsync(CancellationToken stoppingToken) => CheckAsync();
-
-    private async Task CheckAsync()
+    public StoreRoom Room
     {
-        try
+        get
         {
-            // The fullest primary decides (on a cluster, one full shard is enough to fail new playbacks).
-            var refuse = false;
-            long used = 0, max = 0;
-            foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+            lock (_gate)
             {
-                var memory = (await server.InfoAsync("memory")).SelectMany(group => group).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-                var serverUsed = Field(memory, "used_memory");
-                var serverMax = Field(memory, "maxmemory") is > 0 and var configured ? configured : options.Value.MaxMemoryBytes;
-                if (serverMax > 0 && serverUsed >= serverMax * options.Value.MaxMemoryFraction)
+                if (_budget <= 0)
                 {
-                    (refuse, used, max) = (true, serverUsed, serverMax);
+                    return StoreRoom.Open;
                 }
-            }
 
-            if (refuse != capacity.RefuseNewPlaybacks)
-            {
-                LogGuardChanged(logger, refuse, used, max);
-            }
+                var share = (double)(_used + (2 * _written)) / _budget;
+                if (share >= options.Value.RefuseAllAt)
+                {
+                    return StoreRoom.Full;
+                }
 
-            capacity.Set(refuse);
-            _failing = false;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Redis unreachable or the reading failed: posts fail with 503 on their own; keep the last reading.
-            // (A BackgroundService that throws would stop the whole host.)
-            if (!_failing)
-            {
-                _failing = true;
-                LogCheckFailed(logger, ex.GetType().Name, ex.Message);
+                _refusingNew = _refusingNew ? share >= options.Value.ResumeNewBelow : share >= options.Value.RefuseNewAt;
+                return _refusingNew || _pending + _startedSince >= MaxPending() ? StoreRoom.NoNewPlaybacks : StoreRoom.Open;
             }
         }
     }
 
-    private static long Field(Dictionary<string, string> info, string name) =>
-        info.TryGetValue(name, out var text) && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : 0;
+    /// <summary>An accepted post wrote about <paramref name="bytes"/>; <paramref name="newPlayback"/> when it started one.</summary>
+    public void Wrote(long bytes, bool newPlayback)
+    {
+        lock (_gate)
+        {
+            _written += bytes;
+            _startedSince += newPlayback ? 1 : 0;
+        }
+    }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Store memory guard: cannot read Redis memory ({ExceptionType}: {Reason}); keeping the last reading until it can")]
-    private static partial void LogCheckFailed(ILogger logger, string exceptionType, string reason);
+    /// <summary>A reading of the server: memory used, the budget, playbacks with work pending.</summary>
+    public void Observe(long used, long budget, long pending)
+    {
+        lock (_gate)
+        {
+            (_used, _pending, _written, _startedSince) = (used, pending, 0, 0);
+            Interlocked.Exchange(ref _budget, budget);
+        }
+    }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Store memory guard: refusing new playbacks = {Refuse} (used {Used} of {Max} bytes)")]
-    private static partial void LogGuardChanged(ILogger logger, bool refuse, long used, long max);
+    private long MaxPending() =>
+        options.Value.MaxPendingPlaybacks > 0 ? options.Value.MaxPendingPlaybacks : Math.Max(1, _budget / BytesPerPendingPlayback);
 }

@@ -1,53 +1,85 @@
+using System.Globalization;
 using System.Net;
+using MediaProxy.Tests.Faults;
 using MediaProxy.Tests.Infrastructure;
+using StackExchange.Redis;
 
 namespace MediaProxy.Tests.Api;
 
-/// <summary>When Redis is nearly full, new playbacks get 503 while playbacks under way go on.</summary>
+/// <summary>
+/// The memory guard, on by default: past the high-water mark new playbacks get 503 while playbacks under way go on;
+/// past the hard mark every post does, before the server itself runs out. On a Redis of its own, so its memory is
+/// this spec's alone and the marks can be set around what it uses.
+/// </summary>
 public sealed class StoreGuardTests : IAsyncLifetime
 {
-    private ConfiguredAppFactory _open = null!;
-    private ConfiguredAppFactory _guarded = null!;
+    private RedisProcess _redis = null!;
 
-    public async Task InitializeAsync()
-    {
-        var redis = await RedisServer.GetConnectionStringAsync(database: 3);
-        // Instances on one Redis share its pending work, so they must share the upstream too: the shared fake.
-        var upstream = (await MediaProxyAppFactory.GetSharedAsync()).Upstream.BaseUrl;
-        _open = new ConfiguredAppFactory(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Redis"] = redis,
-            ["MediaProxy:Upstream:BaseUrl"] = upstream,
-        });
-        // A limit of one byte: any Redis is past 90% of it, so this instance refuses every new playback.
-        _guarded = new ConfiguredAppFactory(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Redis"] = redis,
-            ["MediaProxy:Upstream:BaseUrl"] = upstream,
-            ["MediaProxy:StoreGuard:MaxMemoryBytes"] = "1",
-            ["MediaProxy:StoreGuard:CheckInterval"] = "00:00:00.100",
-        });
-    }
+    public async Task InitializeAsync() => _redis = await RedisProcess.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _open.DisposeAsync();
-        await _guarded.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _redis.DisposeAsync();
 
     [Fact]
-    public async Task PostEvents_StoreNearlyFull_NewPlaybackRefusedExistingOneContinues()
+    public async Task PostEvents_PastTheHighWaterMark_NewPlaybackRefusedExistingOneContinues()
     {
         var existing = TestEvents.NewKey();
-        Assert.Equal(HttpStatusCode.Accepted, (await new PlaybackClient(_open.CreateClient()).PostAsync(existing, TestEvents.Ping(1))).Status);
-        var guarded = new PlaybackClient(_guarded.CreateClient());
+        await using (var open = Proxy(budget: long.MaxValue / 4))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await new PlaybackClient(open.CreateClient()).PostAsync(existing, TestEvents.AdobePing(1))).Status);
+        }
+
+        // Redis uses about 87 % of this budget: past the 80 % high-water mark, short of the 95 % hard mark.
+        await using var guarded = Proxy(budget: (long)(await UsedMemoryAsync() * 1.15));
+        var client = new PlaybackClient(guarded.CreateClient());
 
         await Eventually.WaitUntilAsync(async () =>
-            (await guarded.PostAsync(TestEvents.NewKey(), TestEvents.Ping(1))).Status == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30));
-        var (status, body) = await guarded.PostAsync(existing, TestEvents.Ping(2));
+            (await client.PostAsync(TestEvents.NewKey(), TestEvents.AdobePing(1))).Status == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30));
+        var (status, body) = await client.PostAsync(existing, TestEvents.AdobePing(2));
 
         Assert.Equal(HttpStatusCode.Accepted, status);
         Assert.Equal("awaitingSessionStart", body.GetProperty("state").GetString());
-        Assert.Equal(2, (await guarded.GetAsync(existing)).Queued);
+        Assert.Equal(2, (await client.GetAsync(existing)).Queued);
     }
+
+    [Fact]
+    public async Task PostEvents_PastTheHardMark_EveryPostRefusedWithRetryAfter()
+    {
+        var existing = TestEvents.NewKey();
+        await using (var open = Proxy(budget: long.MaxValue / 4))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await new PlaybackClient(open.CreateClient()).PostAsync(existing, TestEvents.AdobePing(1))).Status);
+        }
+
+        // Redis uses more than this whole budget.
+        await using var full = Proxy(budget: await UsedMemoryAsync() / 2);
+        using var http = full.CreateClient();
+
+        HttpResponseMessage? refused = null;
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            refused?.Dispose();
+            refused = await http.PostAsync($"/v1/playbacks/{existing}/events", new StringContent(TestEvents.AdobePing(2), System.Text.Encoding.UTF8, "application/json"));
+            return refused.StatusCode == HttpStatusCode.ServiceUnavailable;
+        }, TimeSpan.FromSeconds(30));
+
+        Assert.NotNull(refused!.Headers.RetryAfter);
+        Assert.Contains("full", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, (await new PlaybackClient(http).GetAsync(existing)).Queued);
+        refused.Dispose();
+    }
+
+    private async Task<long> UsedMemoryAsync()
+    {
+        await using var admin = await ConnectionMultiplexer.ConnectAsync($"{_redis.Endpoint},allowAdmin=true");
+        var memory = (await admin.GetServers()[0].InfoAsync("memory")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+        return long.Parse(memory["used_memory"], CultureInfo.InvariantCulture);
+    }
+
+    private ConfiguredAppFactory Proxy(long budget) => new(new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:Redis"] = _redis.Endpoint,
+        ["MediaProxy:StoreGuard:MaxMemoryBytes"] = budget.ToString(CultureInfo.InvariantCulture),
+        ["MediaProxy:StoreGuard:CheckInterval"] = "00:00:00.100",
+        ["MediaProxy:RateLimits:Enabled"] = "false",
+    });
 }

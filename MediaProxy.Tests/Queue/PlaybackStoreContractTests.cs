@@ -12,6 +12,9 @@ public abstract partial class PlaybackStoreContractTests
 {
     protected static readonly TimeSpan Ttl = TimeSpan.FromHours(1);
 
+    /// <summary>The store's cap on bytes held before a sessionStart (room for the count cap's hundred events).</summary>
+    protected const int HeldBytes = 64 * 1024;
+
     /// <summary>This test's own playback: xunit makes a new instance, so a new key, for every test.</summary>
     protected string Key { get; } = Guid.NewGuid().ToString("N");
 
@@ -24,7 +27,7 @@ public abstract partial class PlaybackStoreContractTests
     {
         var decision = await Store.AcceptAsync(Key, [Start()], null, None);
 
-        Assert.Equal(new AcceptDecision(AcceptOutcome.Stored, PlaybackState.Starting, StartNeeded: true, SessionId: null), decision);
+        Assert.Equal(new AcceptDecision(AcceptOutcome.Stored, PlaybackState.Starting, StartNeeded: true, SessionId: null) { Created = true }, decision);
         var playback = await GetAsync();
         Assert.Equal((PlaybackState.Starting, Start().Json, 0L), (playback.State, playback.SessionStartJson, playback.Queued));
     }
@@ -55,7 +58,7 @@ public abstract partial class PlaybackStoreContractTests
         var first = await Store.AcceptAsync(Key, [Ping(1)], null, None);
         var second = await Store.AcceptAsync(Key, [Ping(2), Ping(3)], null, None);
 
-        Assert.Equal(new AcceptDecision(AcceptOutcome.Stored, PlaybackState.AwaitingSessionStart, false, null), first);
+        Assert.Equal(new AcceptDecision(AcceptOutcome.Stored, PlaybackState.AwaitingSessionStart, false, null) { Created = true }, first);
         Assert.Equal((AcceptOutcome.Stored, PlaybackState.AwaitingSessionStart, false), (second.Outcome, second.State, second.StartNeeded));
         Assert.Equal(Json(Ping(1), Ping(2), Ping(3)), await QueuedJsonAsync());
         var playback = await GetAsync();
@@ -416,6 +419,48 @@ public abstract partial class PlaybackStoreContractTests
 
         Assert.Equal((AcceptOutcome.Stored, PlaybackState.Failed), (decision.Outcome, decision.State));
         Assert.Equal(Json(Ping(1)), await QueuedJsonAsync());
+    }
+
+    [Fact]
+    public async Task AcceptAsync_HeldEventsPastTheirByteCap_RefusedFullNothingMoreStored()
+    {
+        // Bytes are capped before any sessionStart, whatever the count: a flood of fresh keys cannot fill the store.
+        var big = new PlaybackEvent("ping", $$$"""{"playerTime":{"playhead":1,"ts":1},"eventType":"ping","params":{"pad":"{{{new string('x', HeldBytes * 3 / 4)}}}"}}""");
+        var first = await Store.AcceptAsync(Key, [big], null, None);
+
+        var second = await Store.AcceptAsync(Key, [big], null, None);
+
+        Assert.Equal(AcceptOutcome.Stored, first.Outcome);
+        Assert.Equal(AcceptOutcome.QueueFull, second.Outcome);
+        Assert.Equal(1L, (await GetAsync()).Queued);
+    }
+
+    [Fact]
+    public async Task AcceptAsync_HeldEventsThenSessionStart_TheByteCapNoLongerApplies()
+    {
+        var big = new PlaybackEvent("ping", $$$"""{"playerTime":{"playhead":1,"ts":1},"eventType":"ping","params":{"pad":"{{{new string('x', HeldBytes * 3 / 4)}}}"}}""");
+        await Store.AcceptAsync(Key, [big], null, None);
+        await Store.AcceptAsync(Key, [Start()], null, None);
+
+        var decision = await Store.AcceptAsync(Key, [big, big], null, None);
+
+        Assert.Equal(AcceptOutcome.Stored, decision.Outcome);
+        Assert.Equal(3L, (await GetAsync()).Queued);
+    }
+
+    [Fact]
+    public async Task AcceptAsync_RefuseNew_NewPlaybackRefusedUntouchedExistingOneAccepted()
+    {
+        var other = Guid.NewGuid().ToString("N");
+        var created = await Store.AcceptAsync(Key, [Start()], null, None);
+
+        var refused = await Store.AcceptAsync(other, [Start()], null, new AcceptConditions(RefuseNew: true), None);
+        var existing = await Store.AcceptAsync(Key, [Ping(1)], null, new AcceptConditions(RefuseNew: true), None);
+
+        Assert.True(created.Created);
+        Assert.Equal(AcceptOutcome.StoreFull, refused.Outcome);
+        Assert.Null(await Store.GetAsync(other, None));
+        Assert.Equal((AcceptOutcome.Stored, false), (existing.Outcome, existing.Created));
     }
 
     [Fact]

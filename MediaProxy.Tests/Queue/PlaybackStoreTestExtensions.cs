@@ -8,5 +8,8 @@ namespace MediaProxy.Tests.Queue;
 internal static class PlaybackStoreTestExtensions
 {
     public static Task<AcceptDecision> AcceptAsync(this IPlaybackStore store, string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, CancellationToken cancellationToken) =>
-        store.AcceptAsync(playbackKey, events, idempotencyKey, queueWhenLive: false, cancellationToken);
+        store.AcceptAsync(playbackKey, events, idempotencyKey, default(AcceptConditions), cancellationToken);
+
+    public static Task<AcceptDecision> AcceptAsync(this IPlaybackStore store, string playbackKey, IReadOnlyList<PlaybackEvent> events, string? idempotencyKey, bool queueWhenLive, CancellationToken cancellationToken) =>
+        store.AcceptAsync(playbackKey, events, idempotencyKey, new AcceptConditions(QueueWhenLive: queueWhenLive), cancellationToken);
 }

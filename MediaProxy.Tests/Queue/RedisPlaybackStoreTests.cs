@@ -18,7 +18,7 @@ public sealed class RedisPlaybackStoreTests : PlaybackStoreContractTests, IAsync
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.GetMultiplexerAsync();
-        _store = new RedisPlaybackStore(_redis, Options.Create(new PlaybackOptions { Ttl = Ttl }), new StoreCapacity(), TimeProvider.System);
+        _store = new RedisPlaybackStore(_redis, Options.Create(new PlaybackOptions { Ttl = Ttl, MaxHeldBytes = HeldBytes }), TimeProvider.System);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -34,6 +34,18 @@ public sealed class RedisPlaybackStoreTests : PlaybackStoreContractTests, IAsync
             var ttl = await _redis.GetDatabase().KeyTimeToLiveAsync(key);
             Assert.True(ttl is { } t && t > TimeSpan.Zero && t <= Ttl, $"{key} has TTL {ttl?.ToString() ?? "none"}");
         }
+    }
+
+    [Fact]
+    public async Task AcceptAsync_EventsBeforeAnySessionStart_KeptForTheHeldTtlOnlyThenTheFullTtl()
+    {
+        await Store.AcceptAsync(Key, [Ping(1)], null, CancellationToken.None);
+        var held = await _redis.GetDatabase().KeyTimeToLiveAsync(RedisKeys.Queue(Key));
+        await Store.AcceptAsync(Key, [Start()], null, CancellationToken.None);
+        var started = await _redis.GetDatabase().KeyTimeToLiveAsync(RedisKeys.Queue(Key));
+
+        Assert.True(held is { } h && h <= new PlaybackOptions().HeldEventsTtl, $"held TTL {held}");
+        Assert.True(started is { } s && s > new PlaybackOptions().HeldEventsTtl && s <= Ttl, $"TTL after the sessionStart {started}");
     }
 
     [Fact]

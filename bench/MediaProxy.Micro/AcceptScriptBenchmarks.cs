@@ -29,14 +29,14 @@ public class AcceptScriptBenchmarks : IDisposable
         var address = Environment.GetEnvironmentVariable("MEDIAPROXY_BENCH_REDIS")
             ?? throw new InvalidOperationException("Set MEDIAPROXY_BENCH_REDIS=host:port (bench/run.sh does).");
         _redis = ConnectionMultiplexer.Connect(address);
-        _store = new RedisPlaybackStore(_redis, Options.Create(new PlaybackOptions { MaxQueuedEvents = 1_000_000, MaxHeldEvents = 1_000_000 }), new StoreCapacity(), TimeProvider.System);
+        _store = new RedisPlaybackStore(_redis, Options.Create(new PlaybackOptions { MaxQueuedEvents = 1_000_000, MaxHeldEvents = 1_000_000 }), TimeProvider.System);
         var tag = Guid.NewGuid().ToString("N")[..8];
         _keys = [.. Enumerable.Range(0, Playbacks).Select(i => $"micro-{tag}-{i:D6}")];
         var start = new PlaybackEvent(MediaEventTypes.SessionStart,
             """{"playerTime":{"playhead":0,"ts":1732500000000},"eventType":"sessionStart","params":{"analytics.trackingServer":"example.sc.omtrdc.net","analytics.reportSuite":"examplersid","visitor.marketingCloudOrgId":"ABC123@AdobeOrg","media.id":"vod-42","media.length":1800,"media.contentType":"VOD","media.playerName":"web-player","media.channel":"movies"}}""");
         foreach (var key in _keys)
         {
-            _store.AcceptAsync(key, [start], null, queueWhenLive: false, CancellationToken.None).GetAwaiter().GetResult();
+            _store.AcceptAsync(key, [start], null, default(AcceptConditions), CancellationToken.None).GetAwaiter().GetResult();
         }
 
         var ping = new PlaybackEvent("ping", """{"playerTime":{"playhead":120,"ts":1732500120000},"eventType":"ping"}""");
@@ -45,10 +45,10 @@ public class AcceptScriptBenchmarks : IDisposable
     }
 
     [Benchmark(Baseline = true)]
-    public Task<AcceptDecision> AcceptOneEvent() => _store!.AcceptAsync(_keys[_next++ % Playbacks], _single, null, queueWhenLive: false, CancellationToken.None);
+    public Task<AcceptDecision> AcceptOneEvent() => _store!.AcceptAsync(_keys[_next++ % Playbacks], _single, null, default(AcceptConditions), CancellationToken.None);
 
     [Benchmark]
-    public Task<AcceptDecision> AcceptTwentyEvents() => _store!.AcceptAsync(_keys[_next++ % Playbacks], _twenty, null, queueWhenLive: false, CancellationToken.None);
+    public Task<AcceptDecision> AcceptTwentyEvents() => _store!.AcceptAsync(_keys[_next++ % Playbacks], _twenty, null, default(AcceptConditions), CancellationToken.None);
 
     [GlobalCleanup]
     public void Dispose()

@@ -32,7 +32,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IMediaSchemaCache, RedisMediaSchemaCache>();
         services.AddSingleton<StoreCapacity>();
         services.AddOptions<StoreGuardOptions>().Bind(configuration.GetSection(StoreGuardOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHostedService<RedisMemoryGuard>();
+        services.AddHostedService<StoreMemoryGuard>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return services;
     }
