@@ -68,13 +68,22 @@ internal sealed class EventIntake(
         }
 
         var response = request.HttpContext.Response;
-        var admitted = admission.Check(request.HttpContext);
+        var admitted = admission.Check(request.HttpContext, parsed.Events);
         if (admission.RefusedOutright(admitted, response) is { } full)
         {
             return new(Problem: full);
         }
 
-        var result = await playbacks.AcceptAsync(playbackKey, parsed.Events, idempotencyKey, admitted.RefuseNew, cancellationToken);
+        AcceptResult? result = null;
+        try
+        {
+            result = await playbacks.AcceptAsync(playbackKey, parsed.Events, idempotencyKey, admitted.RefuseNew, cancellationToken);
+        }
+        finally
+        {
+            admission.Settle(admitted, body.Length, result);
+        }
+
         if (result.StoreFull)
         {
             return new(Problem: admission.RefusedNew(admitted, response));
@@ -91,10 +100,6 @@ internal sealed class EventIntake(
         if (result.Replayed)
         {
             response.Headers[IdempotencyKeyHeader.ReplayedName] = "true";
-        }
-        else if (result.Accepted)
-        {
-            admission.Accepted(admitted, body.Length, result);
         }
 
         return new(Result: result);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MediaProxy.Api.Hosting;
 using MediaProxy.Api.Security;
+using MediaProxy.Core.Media;
 using MediaProxy.Core.Playbacks;
 using MediaProxy.Core.Queue;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,12 +16,17 @@ namespace MediaProxy.Api.Endpoints;
 /// </summary>
 internal sealed class PlaybackAdmission(StoreCapacity capacity, NewPlaybackBudget budget, ClientIdentityResolver identity, IOptions<ApiOptions> api)
 {
-    /// <summary>The decision for one post: what the store may do, and who to charge if it starts a playback.</summary>
-    public Admission Check(HttpContext http)
+    /// <summary>
+    /// The decision for one post: what the store may do, and the token reserved in case it starts a playback (given
+    /// back by <see cref="Settle"/> unless it did).
+    /// </summary>
+    public Admission Check(HttpContext http, IReadOnlyList<PlaybackEvent> events)
     {
         var room = capacity.Room;
         var client = identity.Identify(http);
-        return new Admission(room, client, room != StoreRoom.Open || !budget.HasRoom(client));
+        var held = !HasSessionStart(events);
+        var reserved = room == StoreRoom.Open && budget.TryReserve(client, held);
+        return new Admission(room, client, held, reserved);
     }
 
     /// <summary>The answer to a post refused before the store (store full), or null.</summary>
@@ -36,14 +42,35 @@ internal sealed class PlaybackAdmission(StoreCapacity capacity, NewPlaybackBudge
         : Problem(response, StatusCodes.Status429TooManyRequests, api.Value.QueueFullRetryAfterSeconds, "Too many new playbacks.",
             "This client has started as many playbacks as its budget allows for now; playbacks under way go on. Retry after Retry-After seconds.");
 
-    /// <summary>An accepted post: its bytes count towards the store's fullness, and a new playback towards the client's budget.</summary>
-    public void Accepted(Admission admission, int bytes, AcceptResult result)
+    /// <summary>
+    /// After the store (<paramref name="result"/> null: it failed): an accepted post's bytes count towards the store's
+    /// fullness, and the reserved token goes back unless the post created a playback.
+    /// </summary>
+    public void Settle(Admission admission, int bytes, AcceptResult? result)
     {
-        capacity.Wrote(bytes, result.Created);
-        if (result.Created)
+        var created = result is { Accepted: true, Replayed: false, Created: true };
+        if (result is { Accepted: true, Replayed: false })
         {
-            budget.Spend(admission.Client);
+            capacity.Wrote(bytes, created);
         }
+
+        if (admission.Reserved && !created)
+        {
+            budget.Return(admission.Client, admission.Held);
+        }
+    }
+
+    private static bool HasSessionStart(IReadOnlyList<PlaybackEvent> events)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i].IsSessionStart)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ProblemHttpResult Problem(HttpResponse response, int status, int retryAfterSeconds, string title, string detail)
@@ -53,5 +80,11 @@ internal sealed class PlaybackAdmission(StoreCapacity capacity, NewPlaybackBudge
     }
 }
 
-/// <summary>One post's admission: the store's room, the client, and whether a new playback may be started.</summary>
-internal readonly record struct Admission(StoreRoom Room, ClientIdentity Client, bool RefuseNew);
+/// <summary>
+/// One post's admission: the store's room, the client, whether a playback it starts would only hold events, and
+/// whether a token was reserved for it (without one, the store must not create a playback).
+/// </summary>
+internal readonly record struct Admission(StoreRoom Room, ClientIdentity Client, bool Held, bool Reserved)
+{
+    public bool RefuseNew => !Reserved;
+}

@@ -1,48 +1,71 @@
-using System.Threading.RateLimiting;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace MediaProxy.Api.Security;
 
 /// <summary>
 /// How many new playbacks each client may start (<see cref="ClientIdentity"/>): a token bucket per client address,
-/// per API key, and one for the crowd the instance cannot tell apart. A post spends a token only when it did create
-/// a playback, so posts to playbacks under way never touch it. Off with the rate limits.
+/// per API key, and one for the crowd the instance cannot tell apart. A post reserves a token before the store sees
+/// it and gives it back unless it did create a playback, so concurrent posts cannot all slip through on one token
+/// and posts to playbacks under way cost nothing. Playbacks started without a sessionStart (held events, which
+/// players do not send first) draw on a bucket of their own, a tenth the size, so a flood of stray keys cannot use up
+/// the budget that real playbacks start from. Off with the rate limits.
 /// </summary>
 public sealed class NewPlaybackBudget : IDisposable
 {
-    private readonly PartitionedRateLimiter<ClientIdentity>? _buckets;
+    /// <summary>The held-events bucket is this fraction of the client's new-playback bucket.</summary>
+    private const int HeldShare = 10;
 
-    public NewPlaybackBudget(IOptions<RateLimitOptions> options)
+    private readonly ConcurrentDictionary<(string Client, bool Held), TokenBucket> _buckets = new();
+    private readonly RateLimitOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ITimer? _sweep;
+
+    public NewPlaybackBudget(IOptions<RateLimitOptions> options, TimeProvider time)
     {
-        var o = options.Value;
-        if (o.Enabled)
+        _options = options.Value;
+        _time = time;
+        // Full buckets are forgotten (a new one starts full too), so one per address seen does not pile up.
+        _sweep = _options.Enabled ? time.CreateTimer(_ => Sweep(), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)) : null;
+    }
+
+    /// <summary>Takes a token for a playback this post may start; false: the client has none left now.</summary>
+    public bool TryReserve(ClientIdentity client, bool held) =>
+        !_options.Enabled || _buckets.GetOrAdd((client.Value, held), _ => NewBucket(client.Kind, held)).TryTake(_time.GetTimestamp());
+
+    /// <summary>Gives back a reserved token: the post started no playback after all.</summary>
+    public void Return(ClientIdentity client, bool held)
+    {
+        if (_options.Enabled && _buckets.TryGetValue((client.Value, held), out var bucket))
         {
-            _buckets = PartitionedRateLimiter.Create<ClientIdentity, string>(client => RateLimitPartition.GetTokenBucketLimiter(client.Value, _ => client.Kind switch
-            {
-                ClientKind.Address => Bucket(o.NewPlaybacksPerAddressPerMinute, o.NewPlaybacksPerAddressPerMinute, TimeSpan.FromMinutes(1)),
-                ClientKind.ApiKey => Bucket(o.NewPlaybacksPerApiKeyPerSecond * 10, o.NewPlaybacksPerApiKeyPerSecond, TimeSpan.FromSeconds(1)),
-                _ => Bucket(o.NewPlaybacksUnidentifiedPerSecond * 10, o.NewPlaybacksUnidentifiedPerSecond, TimeSpan.FromSeconds(1)),
-            }));
+            bucket.Return();
         }
     }
 
-    /// <summary>Whether the client may start a playback now (without spending).</summary>
-    public bool HasRoom(ClientIdentity client) => _buckets?.GetStatistics(client) is not { } bucket || bucket.CurrentAvailablePermits > 0;
+    public void Dispose() => _sweep?.Dispose();
 
-    /// <summary>The client started a playback.</summary>
-    public void Spend(ClientIdentity client)
+    private TokenBucket NewBucket(ClientKind kind, bool held)
     {
-        using var lease = _buckets?.AttemptAcquire(client);
+        var (burst, perSecond) = kind switch
+        {
+            ClientKind.Address => (_options.NewPlaybacksPerAddressPerMinute, _options.NewPlaybacksPerAddressPerMinute / 60.0),
+            ClientKind.ApiKey => (_options.NewPlaybacksPerApiKeyPerSecond * 10, _options.NewPlaybacksPerApiKeyPerSecond),
+            _ => (_options.NewPlaybacksUnidentifiedPerSecond * 10, (double)_options.NewPlaybacksUnidentifiedPerSecond),
+        };
+        return held
+            ? new TokenBucket(Math.Max(1, burst / HeldShare), perSecond / HeldShare, _time.GetTimestamp(), _time.TimestampFrequency)
+            : new TokenBucket(burst, perSecond, _time.GetTimestamp(), _time.TimestampFrequency);
     }
 
-    public void Dispose() => _buckets?.Dispose();
-
-    private static TokenBucketRateLimiterOptions Bucket(int burst, int perPeriod, TimeSpan period) => new()
+    private void Sweep()
     {
-        TokenLimit = burst,
-        TokensPerPeriod = perPeriod,
-        ReplenishmentPeriod = period,
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
+        var now = _time.GetTimestamp();
+        foreach (var (key, bucket) in _buckets)
+        {
+            if (bucket.IsFull(now))
+            {
+                _buckets.TryRemove(key, out _);
+            }
+        }
+    }
 }
