@@ -194,10 +194,13 @@ internal sealed partial class Orchestrator : IAsyncDisposable
             ["ConnectionStrings__Redis"] = _redis,
             ["MediaProxy__Upstream__BaseUrl"] = _upstream,
             ["MediaProxy__RateLimits__Enabled"] = "false",
-            // Caps that would refuse the load (429) rather than measure it; the memory guard is off by default
-            // (this Redis has no maxmemory and StoreGuard:MaxMemoryBytes is 0).
+            // Caps that would refuse the load (429) rather than measure it.
             ["MediaProxy__Playbacks__MaxQueuedEvents"] = "1000000",
             ["MediaProxy__Playbacks__MaxHeldEvents"] = "1000000",
+            // The replay phase's probe playbacks never send a sessionStart; their events are held (2 KB by default).
+            ["MediaProxy__Playbacks__MaxHeldBytes"] = "16777216",
+            // This Redis has no maxmemory: the guard's 512 MB default would refuse (503) the queued phase's fill.
+            ["MediaProxy__StoreGuard__MaxMemoryBytes"] = "17179869184",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
