@@ -36,6 +36,19 @@ internal static class EventBodies
         Encoding.UTF8.GetBytes("[" + string.Join(",", new[] { SessionStart(mediaId, playbackIndex) }.Concat(
             Enumerable.Range(0, count).Select(i => MidSession[(int)((playbackIndex + i) % MidSession.Length)]))) + "]");
 
+    /// <summary>
+    /// A playback's events as separate JSON texts: a sessionStart and <paramref name="count"/> (at most 31) mid-session
+    /// events in increasing playhead order, as the fake upstream's order check expects them.
+    /// </summary>
+    public static string[] OrderedPlayback(string mediaId, long playbackIndex, int count)
+    {
+        var first = (int)(playbackIndex % (MidSession.Length - count + 1));
+        return [SessionStart(mediaId, playbackIndex), .. MidSession.AsSpan(first, count)];
+    }
+
+    /// <summary>Events as one array post.</summary>
+    public static byte[] Array(IEnumerable<string> events) => Encoding.UTF8.GetBytes("[" + string.Join(",", events) + "]");
+
     private static string[] BuildMidSession()
     {
         var events = new List<string>();

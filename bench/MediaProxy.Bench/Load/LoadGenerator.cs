@@ -24,6 +24,7 @@ internal sealed class LoadGenerator : IDisposable
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly HttpClient _client;
+    private string? _firstRefusal;
 
     public LoadGenerator(string baseUrl, int connections)
     {
@@ -46,8 +47,18 @@ internal sealed class LoadGenerator : IDisposable
         using var response = await _client.PostAsync(request.Path, content, cancellationToken);
         // Read the answer fully, as a player would, so the connection is reusable.
         await response.Content.LoadIntoBufferAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            // The first refusal's answer, for the report: a status alone does not say what went wrong.
+            var answer = await response.Content.ReadAsStringAsync(cancellationToken);
+            Interlocked.CompareExchange(ref _firstRefusal, $"HTTP {(int)response.StatusCode} to {request.Path}: {answer[..Math.Min(answer.Length, 300)]}", null);
+        }
+
         return response.StatusCode;
     }
+
+    /// <summary>The first post answered with an error status, with (the start of) its answer; null while none was.</summary>
+    public string? FirstRefusal => Volatile.Read(ref _firstRefusal);
 
     public async Task<string> GetStringAsync(string path) => await _client.GetStringAsync(path);
 
@@ -76,7 +87,7 @@ internal sealed class LoadGenerator : IDisposable
                     ok = (int)status is >= 200 and < 300;
                     if (!ok)
                     {
-                        Interlocked.CompareExchange(ref firstFailure, $"HTTP {(int)status}", "");
+                        Interlocked.CompareExchange(ref firstFailure, FirstRefusal ?? $"HTTP {(int)status}", "");
                     }
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)

@@ -13,7 +13,7 @@ namespace MediaProxy.Bench.Run;
 /// The whole run: starts Redis, the fake upstream, the baselines and the built proxy as separate processes on
 /// loopback, drives each phase, and reports every figure as a ratio to what ran beside it on the same machine.
 /// </summary>
-internal sealed class Orchestrator : IAsyncDisposable
+internal sealed partial class Orchestrator : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
     private readonly Plan _plan;
@@ -36,7 +36,8 @@ internal sealed class Orchestrator : IAsyncDisposable
     public static async Task<int> RunAsync(BenchArgs args)
     {
         var plan = args.Flag("quick") ? Plan.QuickPlan : Plan.Full;
-        // --only live|queued|replay [--seconds N] [--replay-events N]: one phase, measured longer, for profiling (no table, no document).
+        // --only live|queued|replay|outage [--seconds N] [--replay-events N]: one phase, measured longer, for profiling
+        // (no document; the outage phase prints its own rows of the table).
         var only = args.Get("only");
         if (args.Get("seconds") is { } seconds)
         {
@@ -61,6 +62,12 @@ internal sealed class Orchestrator : IAsyncDisposable
 
         if (only is not null)
         {
+            if (only == "outage")
+            {
+                Console.WriteLine();
+                Console.WriteLine(Report.OutageTable(results));
+            }
+
             return 0;
         }
 
@@ -89,22 +96,27 @@ internal sealed class Orchestrator : IAsyncDisposable
         // call that never returns, and its RSS figure must not include what an earlier phase left on the heap.
         if (only is null or "queued")
         {
-            await using var proxy = await StartProxyAsync("proxy-queued");
+            await using var proxy = await StartProxyAsync("proxy-queued", QueuedSettings);
             await QueuedPhaseAsync(proxy, stats);
         }
 
         if (only is null or "live")
         {
             await stats.FlushAsync();
-            await using var proxy = await StartProxyAsync("proxy-live");
+            await using var proxy = await StartProxyAsync("proxy-live", HeldSessionCalls);
             await LivePhaseAsync(proxy);
         }
 
         if (only is null or "replay")
         {
             await stats.FlushAsync();
-            await using var proxy = await StartProxyAsync("proxy-replay");
+            await using var proxy = await StartProxyAsync("proxy-replay", HeldSessionCalls);
             await ReplayPhaseAsync(proxy);
+        }
+
+        if (only is null or "outage")
+        {
+            await OutagePhaseAsync(stats);
         }
 
         if (microDll is not null && only is null)
@@ -149,30 +161,53 @@ internal sealed class Orchestrator : IAsyncDisposable
         static string Port(string url) => new Uri(url).Port.ToString(CultureInfo.InvariantCulture);
     }
 
-    private async Task<ChildProcess> StartProxyAsync(string name)
+    /// <summary>
+    /// What the queued, live and replay phases add to the defaults: a sessions call that "never returns" must never
+    /// return for the length of the run, not time out and be tried again (AttemptTimeout is the first sessions call's
+    /// timeout, MaxSessionsAttemptTimeout that of a playback's next try). The outage phase keeps the defaults.
+    /// </summary>
+    private static readonly Dictionary<string, string> HeldSessionCalls = new(StringComparer.Ordinal)
+    {
+        ["MediaProxy__Upstream__AttemptTimeout"] = "00:05:00",
+        ["MediaProxy__Upstream__MaxSessionsAttemptTimeout"] = "00:10:00",
+    };
+
+    /// <summary>
+    /// The queued phase also renews leases every 100 s instead of every 1.7 s. Each held sessions call holds its
+    /// playback's lease (4,096 at once by default), and renewing them is one round of 8,192 scripts (16,384 commands
+    /// counted) every third of <c>LeaseTtl</c>: a background too lumpy for a 5 s idle sample to subtract from the
+    /// counted run (whole rounds fall in or out of either window), and it is not the accept path. With a 5 min lease
+    /// the first round comes about 100 s after start-up, after the counted run.
+    /// </summary>
+    private static readonly Dictionary<string, string> QueuedSettings = new(HeldSessionCalls, StringComparer.Ordinal)
+    {
+        ["MediaProxy__Playbacks__LeaseTtl"] = "00:05:00",
+    };
+
+    private async Task<ChildProcess> StartProxyAsync(string name, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = ChildProcess.FreePort();
         var url = $"http://127.0.0.1:{port}";
-        var proxy = ChildProcess.Start(name, "dotnet", [_apiDll, "--urls", url], _logDirectory, new Dictionary<string, string>(StringComparer.Ordinal)
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__Redis"] = _redis,
             ["MediaProxy__Upstream__BaseUrl"] = _upstream,
-            // "Never returns" must mean never for the length of the run, not a timeout and a retry round.
-            ["MediaProxy__Upstream__AttemptTimeout"] = "00:05:00",
-            ["MediaProxy__Upstream__TotalTimeout"] = "00:05:00",
             ["MediaProxy__RateLimits__Enabled"] = "false",
-            // Caps that would refuse the load (429) rather than measure it; the memory guard is off by default
-            // (this Redis has no maxmemory and StoreGuard:MaxMemoryBytes is 0).
+            // Caps that would refuse the load (429) rather than measure it.
             ["MediaProxy__Playbacks__MaxQueuedEvents"] = "1000000",
             ["MediaProxy__Playbacks__MaxHeldEvents"] = "1000000",
-            // Playbacks waiting for a sessions call slot are re-marked in the pending index once per wait (one ZADD
-            // each). With the default 30 s, the 10,000 set up at once come back as one wave of ZADDs about 30 s
-            // later, in the middle of the counted run, and the 5 s background sample before it cannot subtract a
-            // wave it never saw (0.01 of a "round trip per post" that was none). Ten minutes keeps the waves out
-            // of the phase: background work, not the accept path, is what this changes.
-            ["MediaProxy__Playbacks__SessionCallSlotWait"] = "00:10:00",
-        }, Path.GetDirectoryName(_apiDll));
+            // The replay phase's probe playbacks never send a sessionStart; their events are held (2 KB by default).
+            ["MediaProxy__Playbacks__MaxHeldBytes"] = "16777216",
+            // This Redis has no maxmemory: the guard's 512 MB default would refuse (503) the queued phase's fill.
+            ["MediaProxy__StoreGuard__MaxMemoryBytes"] = "17179869184",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        var proxy = ChildProcess.Start(name, "dotnet", [_apiDll, "--urls", url], _logDirectory, environment, Path.GetDirectoryName(_apiDll));
         _children.Add(proxy);
         _proxy = proxy;
         await proxy.WaitHttpReadyAsync($"{url}/health/ready", TimeSpan.FromSeconds(60));
@@ -206,6 +241,23 @@ internal sealed class Orchestrator : IAsyncDisposable
     /// <summary>Live forwarding: playbacks whose sessions exist, each post forwarded directly; YARP alongside.</summary>
     private async Task LivePhaseAsync(ChildProcess proxy)
     {
+        var keys = await StartLivePlaybacksAsync();
+        await WarmUpAsync(_results.ProxyUrl, Singles(keys));
+        await WarmUpAsync(_results.YarpUrl, Singles(keys));
+        var before = await UpstreamStatsAsync();
+        (_results.LiveProxy, _results.Yarp) = await AlternateAsync(
+            () => MeasureAsync("live forward: proxy", _results.ProxyUrl, proxy, Singles(keys)),
+            () => MeasureAsync("live forward: YARP", _results.YarpUrl, Child("yarp"), Singles(keys)));
+        var after = await UpstreamStatsAsync();
+        // Every post answered 202 by the proxy or YARP must have reached the upstream (nothing queued behind).
+        _results.LiveUpstreamEvents = after.Events - before.Events;
+        _results.LivePosts = _results.LivePostsTotal;
+        _results.Bare = await MeasureAsync("bare 202", _results.BareUrl, Child("bare"), Singles(keys));
+    }
+
+    /// <summary>Playbacks whose sessions exist (state live): every post to them is forwarded directly.</summary>
+    private async Task<string[]> StartLivePlaybacksAsync()
+    {
         var keys = Keys("live", _plan.LivePlaybacks);
         using var load = new LoadGenerator(_results.ProxyUrl, _plan.Connections);
         await ForEachAsync(keys.Length, i => load.PostAsync(new LoadRequest(EventsPath(keys[i]),
@@ -221,31 +273,23 @@ internal sealed class Orchestrator : IAsyncDisposable
 
             return live == keys.Length;
         }, TimeSpan.FromSeconds(60), "live playbacks");
-
-        await WarmUpAsync(_results.ProxyUrl, Singles(keys));
-        await WarmUpAsync(_results.YarpUrl, Singles(keys));
-        var before = await UpstreamStatsAsync();
-        (_results.LiveProxy, _results.Yarp) = await AlternateAsync(
-            () => MeasureAsync("live forward: proxy", _results.ProxyUrl, proxy, Singles(keys)),
-            () => MeasureAsync("live forward: YARP", _results.YarpUrl, Child("yarp"), Singles(keys)));
-        var after = await UpstreamStatsAsync();
-        // Every post answered 202 by the proxy or YARP must have reached the upstream (nothing queued behind).
-        _results.LiveUpstreamEvents = after.Events - before.Events;
-        _results.LivePosts = _results.LivePostsTotal;
-        _results.Bare = await MeasureAsync("bare 202", _results.BareUrl, Child("bare"), Singles(keys));
+        return keys;
     }
 
     /// <summary>Queued accepts: every sessions call hangs, so every event is queued in Redis.</summary>
     private async Task QueuedPhaseAsync(ChildProcess proxy, RedisStats stats)
     {
         _results.RssIdleBytes = proxy.ResidentBytes();
-        var keys = Keys("q", _plan.QueuedPlaybacks);
-        using (var load = new LoadGenerator(_results.ProxyUrl, _plan.Connections))
+        using (var control = new HttpClient { BaseAddress = new Uri(_upstream) })
         {
-            var setup = Stopwatch.StartNew();
-            await ForEachAsync(keys.Length, i => load.PostAsync(new LoadRequest(EventsPath(keys[i]), EventBodies.StartWithEvents($"never-{i}", i, 1))));
-            _results.StartPostsPerSecond = keys.Length / setup.Elapsed.TotalSeconds;
+            (await control.PostAsync("/control/reset", null)).EnsureSuccessStatusCode();
         }
+
+        var keys = Keys("q", _plan.QueuedPlaybacks);
+        var bodies = keys.Select((_, i) => EventBodies.StartWithEvents($"never-{i}", i, 1)).ToArray();
+        var setup = Stopwatch.StartNew();
+        await PostAllAsync(keys, bodies);
+        _results.StartPostsPerSecond = keys.Length / setup.Elapsed.TotalSeconds;
 
         await Task.Delay(TimeSpan.FromSeconds(2));
         _results.RssQueuedBytes = proxy.ResidentBytes();
@@ -259,6 +303,7 @@ internal sealed class Orchestrator : IAsyncDisposable
         await Task.Delay(_plan.IdleWindow);
         _results.BackgroundCalls = await stats.CommandCallsAsync();
         _results.BackgroundSeconds = idle.Elapsed.TotalSeconds;
+        Console.WriteLine($"  background while idle: {_results.BackgroundCalls.Values.Sum() / _results.BackgroundSeconds:F0} commands/s ({string.Join(", ", _results.BackgroundCalls.Where(c => c.Value > 0).Select(c => $"{c.Key} {c.Value / _results.BackgroundSeconds:F0}/s"))})");
 
         await WarmUpAsync(_results.ProxyUrl, Singles(keys));
         await WarmUpAsync(_results.RpushUrl, Singles(keys));
@@ -288,6 +333,11 @@ internal sealed class Orchestrator : IAsyncDisposable
 
         _results.QueueMemory = (memory, json, events, meta, Math.Min(keys.Length, _plan.MemorySampleKeys));
         _results.UsedMemory = await stats.UsedMemoryAsync();
+
+        // "Never returns" held for the whole phase: the calls that went out are all still held, none was tried again.
+        var end = await UpstreamStatsAsync();
+        _results.QueuedSessionCalls = (end.Calls, end.HeldSessionCalls);
+        Console.WriteLine($"  sessions calls: {end.Calls} received, {end.HeldSessionCalls} still held at the end of the phase");
     }
 
     /// <summary>Replay: many playbacks queue while their sessions calls are held, then all are released at once.</summary>
@@ -303,7 +353,7 @@ internal sealed class Orchestrator : IAsyncDisposable
         // A fresh proxy: warm up the replay path (tiered JIT, connection pools) and the probe before measuring either.
         for (var round = 0; round < (_plan.Quick ? 1 : 3); round++)
         {
-            await ReplayRoundAsync(load, $"w{round}", _plan.Quick ? Plan.ReplayConcurrency : 256, _plan.Quick ? 5 : 20, probe: null);
+            await ReplayRoundAsync(load, $"w{round}", _plan.Quick ? 64 : 256, _plan.Quick ? 5 : 20, probe: null);
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
 
@@ -311,10 +361,10 @@ internal sealed class Orchestrator : IAsyncDisposable
         _results.ProbeIdle = await load.OpenLoopAsync(_plan.ProbeRate, _plan.ProbeDuration, Probe);
         Console.WriteLine($"  accept latency, idle: p50 {_results.ProbeIdle.P50Ms:F2} ms, p99 {_results.ProbeIdle.P99Ms:F2} ms ({_results.ProbeIdle.Sent} posts at {_plan.ProbeRate}/s)");
 
-        using (var direct = new LoadGenerator(_upstream, Plan.ReplayConcurrency))
+        using (var direct = new LoadGenerator(_upstream, Plan.UpstreamConnections))
         {
             _results.UpstreamCapacity = await MeasureAsync("fake upstream capacity (direct, 64 connections)", _upstream, Child("upstream"), direct,
-                (w, i) => new LoadRequest($"/api/v1/sessions/capacity{w}/events", EventBodies.Singles[(int)((w + i) % EventBodies.Singles.Count)]), Plan.ReplayConcurrency);
+                (w, i) => new LoadRequest($"/api/v1/sessions/capacity{w}/events", EventBodies.Singles[(int)((w + i) % EventBodies.Singles.Count)]), Plan.UpstreamConnections);
         }
 
         _results.Drain = await ReplayRoundAsync(load, "a", _plan.ReplayPlaybacks, _plan.ReplayEventsPerPlayback, probe: null);
@@ -330,7 +380,9 @@ internal sealed class Orchestrator : IAsyncDisposable
         await ForEachAsync(keys.Length, i => load.PostAsync(new LoadRequest(EventsPath(keys[i]),
             EventBodies.StartWithEvents($"gate-{gate}-{i}", i, eventsPerPlayback))));
         var expected = (long)keys.Length * eventsPerPlayback;
-        var held = Math.Min(keys.Length, Plan.ReplayConcurrency);
+        // Every sessions call of the round goes out at once (the sessions ceiling, 4,096 by default, is above any
+        // round): all held means every event of the round is queued before the release.
+        var held = keys.Length;
         await WaitAsync(async () => (await UpstreamStatsAsync()).HeldSessionCalls >= held, TimeSpan.FromSeconds(60), "held sessions calls");
 
         using var client = new HttpClient { BaseAddress = new Uri(_upstream) };

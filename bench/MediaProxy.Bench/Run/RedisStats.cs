@@ -80,6 +80,21 @@ internal sealed class RedisStats(IConnectionMultiplexer redis)
         return result.IsNull ? 0 : (long)result;
     }
 
+    /// <summary>MEMORY USAGE (SAMPLES 0) of the pending index's shards together, and how many playbacks they hold.</summary>
+    public async Task<(long Bytes, long Members)> PendingIndexAsync()
+    {
+        var db = redis.GetDatabase();
+        long bytes = 0, members = 0;
+        for (var shard = 0; shard < 16; shard++)
+        {
+            RedisKey key = $"mp:{{pending-{shard:D2}}}:idx";
+            bytes += await KeyMemoryAsync(key);
+            members += await db.SortedSetLengthAsync(key);
+        }
+
+        return (bytes, members);
+    }
+
     private static long Field(IGrouping<string, KeyValuePair<string, string>>[] info, string name) =>
         long.Parse(info.SelectMany(g => g).First(p => p.Key == name).Value, CultureInfo.InvariantCulture);
 }

@@ -4,7 +4,7 @@ using System.Text;
 namespace MediaProxy.Bench.Run;
 
 /// <summary>The figures table (console and docs/benchmarks.md alike) and the generated document.</summary>
-internal static class Report
+internal static partial class Report
 {
     private const string AnalysisStart = "<!-- analysis:start (kept by bench/run.sh when it rewrites this file) -->";
     private const string AnalysisEnd = "<!-- analysis:end -->";
@@ -40,7 +40,7 @@ internal static class Report
         var drain = r.Drain!.PerSecond;
         var capacity = r.UpstreamCapacity!.Result.PerSecond;
         Row($"Replay drain rate ({r.Plan.ReplayPlaybacks} playbacks × {r.Plan.ReplayEventsPerPlayback} events, released at once)", drain, "ev/s", capacity,
-            $"fake upstream capacity, {Plan.ReplayConcurrency} connections", drain / capacity, "≥ 0.9×", drain / capacity >= 0.9);
+            $"fake upstream capacity, {Plan.UpstreamConnections} connections", drain / capacity, "≥ 0.9×", drain / capacity >= 0.9);
 
         var m = r.QueueMemory;
         var perEvent = (double)m.Memory / m.Events;
@@ -55,6 +55,12 @@ internal static class Report
         var idle = r.ProbeIdle!.P99Ms;
         Row($"Accept p99 while {r.Plan.ReplayPlaybacks} playbacks replay (open loop, {r.Plan.ProbeRate:F0}/s)", p99, "ms", idle, "idle p99", p99 / idle, "≤ 2×", p99 / idle <= 2, "F2");
 
+        rows.AddRange(OutageRows(r));
+        return Format(rows);
+    }
+
+    private static string Format(IEnumerable<string[]> rows)
+    {
         var table = new StringBuilder();
         table.AppendLine("| figure | measured | baseline | ratio / value | target | met? |");
         table.AppendLine("|---|---|---|---|---|---|");
@@ -102,7 +108,7 @@ internal static class Report
         }
 
         doc.AppendLine("## All closed-loop runs").AppendLine();
-        doc.AppendLine(CultureInfo.InvariantCulture, $"{r.Plan.Connections} connections (the upstream capacity run: {Plan.ReplayConcurrency}), {r.Plan.Warmup.TotalSeconds:F0} s warm-up, {r.Plan.Duration.TotalSeconds:F0} s measured; each server first gets {r.Plan.ServerWarmup.TotalSeconds:F0} s of unmeasured load (tiered JIT); compared runs alternate {r.Plan.Repeats} times (proxy, baseline, proxy, …) and the best of each is shown. Server CPU is the CPU (user + system) of the process under load over the whole run, per post: the most load-independent comparison of what each server costs. Latencies are closed-loop service times (not corrected for coordinated omission; the open-loop probe below is).").AppendLine();
+        doc.AppendLine(CultureInfo.InvariantCulture, $"{r.Plan.Connections} connections (the upstream capacity run: {Plan.UpstreamConnections}), {r.Plan.Warmup.TotalSeconds:F0} s warm-up, {r.Plan.Duration.TotalSeconds:F0} s measured; each server first gets {r.Plan.ServerWarmup.TotalSeconds:F0} s of unmeasured load (tiered JIT); compared runs alternate {r.Plan.Repeats} times (proxy, baseline, proxy, …) and the best of each is shown. Server CPU is the CPU (user + system) of the process under load over the whole run, per post: the most load-independent comparison of what each server costs. Latencies are closed-loop service times (not corrected for coordinated omission; the open-loop probe below is).").AppendLine();
         doc.AppendLine("| run | posts/s | events/s | p50 ms | p99 ms | failed | server CPU µs/post | Redis CPU µs/event |");
         doc.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var (run, perPost) in new[] { (r.CountedRun!, 1), (r.QueuedProxy!, 1), (r.Rpush!, 1), (r.ArraysProxy!, 20), (r.LiveProxy!, 1), (r.Yarp!, 1), (r.Bare!, 1), (r.UpstreamCapacity!, 1) })
@@ -117,7 +123,7 @@ internal static class Report
         doc.AppendLine(CultureInfo.InvariantCulture, $"Setting up {r.RssPlaybacks:N0} queued playbacks (one post each: sessionStart + 1 event): {r.StartPostsPerSecond:F0} posts/s.").AppendLine();
 
         doc.AppendLine("### Redis commands per accepted single-event post").AppendLine();
-        doc.AppendLine(CultureInfo.InvariantCulture, $"`INFO commandstats` deltas over a queued-accept run of its own ({r.CountedRun!.Result.TotalSucceeded:N0} posts, warm-up included), minus the background measured over {r.BackgroundSeconds:F1} s of an idle proxy holding the same playbacks (scaled to the run's length; the benchmark's proxy re-marks playbacks waiting for a sessions call slot every 10 minutes instead of 30 s, so that background comes as no wave during the run). Commands marked *script* are the ones our Lua scripts call: Redis counts them in commandstats too, but they cost no round trip.").AppendLine();
+        doc.AppendLine(CultureInfo.InvariantCulture, $"`INFO commandstats` deltas over a queued-accept run of its own ({r.CountedRun!.Result.TotalSucceeded:N0} posts, warm-up included), minus the background measured over {r.BackgroundSeconds:F1} s of an idle proxy holding the same playbacks (scaled to the run's length; the phase's proxy renews the leases of its held sessions calls every 100 s instead of every 1.7 s, so that their rounds of renewals come as no wave during the run). Commands marked *script* are the ones our Lua scripts call: Redis counts them in commandstats too, but they cost no round trip.").AppendLine();
         doc.AppendLine("| command | per event | background calls/s (subtracted) |");
         doc.AppendLine("|---|---|---|");
         foreach (var (command, perEvent) in r.CallsPerEvent().OrderByDescending(c => c.Value))
@@ -131,7 +137,7 @@ internal static class Report
         doc.AppendLine(CultureInfo.InvariantCulture, $"- Queue lists: {m.Keys} sampled playbacks hold {m.Events:N0} events, {m.JsonBytes:N0} bytes of JSON, `MEMORY USAGE … SAMPLES 0` {m.Memory:N0} bytes: {(double)m.Memory / m.Events:F0} B per event for {(double)m.JsonBytes / m.Events:F0} B of JSON.");
         doc.AppendLine(CultureInfo.InvariantCulture, $"- Each playback's meta hash (state, the stored sessionStart, counters): {(double)m.MetaMemory / m.Keys:F0} B on average.");
         doc.AppendLine(CultureInfo.InvariantCulture, $"- Redis `used_memory` at the end of the queued phase: {r.UsedMemory / 1048576.0:F0} MB.");
-        doc.AppendLine(CultureInfo.InvariantCulture, $"- Proxy VmRSS: {r.RssIdleBytes / 1048576.0:F0} MB freshly started, {r.RssQueuedBytes / 1048576.0:F0} MB with {r.RssPlaybacks:N0} playbacks queued ({r.RssHeldSessionCalls} sessions calls in flight, the rest waiting for a slot), {r.RssAfterLoadBytes / 1048576.0:F0} MB after the queued-accept runs.");
+        doc.AppendLine(CultureInfo.InvariantCulture, $"- Proxy VmRSS: {r.RssIdleBytes / 1048576.0:F0} MB freshly started, {r.RssQueuedBytes / 1048576.0:F0} MB with {r.RssPlaybacks:N0} playbacks queued ({r.RssHeldSessionCalls} sessions calls in flight, the rest waiting for a slot; at the end of the phase the upstream had received {r.QueuedSessionCalls.Received:N0} sessions calls and still held {r.QueuedSessionCalls.HeldAtEnd:N0}), {r.RssAfterLoadBytes / 1048576.0:F0} MB after the queued-accept runs.");
 
         doc.AppendLine().AppendLine("### Replay and accept latency").AppendLine();
         foreach (var (name, d) in new[] { ("drain round", r.Drain!), ("round with the latency probe", r.DrainWithProbe!) })
@@ -143,6 +149,8 @@ internal static class Report
         {
             doc.AppendLine(CultureInfo.InvariantCulture, $"- accept latency {name}: {p.Sent} posts, {p.Failed} failed; p50 {p.P50Ms:F2} ms, p99 {p.P99Ms:F2} ms, p99.9 {p.P999Ms:F2} ms, max {p.MaxMs:F2} ms.");
         }
+
+        OutageSection(doc, r);
 
         doc.AppendLine().AppendLine("## Scale (derived from the per-event costs above)").AppendLine();
         doc.AppendLine(Scale(r));
@@ -202,9 +210,12 @@ internal static class Report
           three baselines (`bench/MediaProxy.Bench`, one mode per process) and the built proxy
           (`dotnet MediaProxy.Api.dll`, `ASPNETCORE_ENVIRONMENT=Production`, JSON logs to a file) configured by
           environment variables: that Redis and upstream, rate limits off, `MaxQueuedEvents`/`MaxHeldEvents`
-          1,000,000, upstream attempt/total timeouts 5 min (so "never returns" holds for the run). Everything else is
-          the proxy's default (64 playbacks worked at once, 256 direct forwards, Server GC). Each phase (queued,
-          live, replay) gets a freshly started proxy and an emptied Redis.
+          1,000,000. The queued, live and replay phases also raise the upstream attempt timeout to 5 min and
+          `MaxSessionsAttemptTimeout` to 10 min (so "never returns" holds for the run), and the queued phase sets
+          `LeaseTtl` to 5 min (see the commands per post below); the outage phase keeps those defaults. Everything
+          else is the proxy's default (sessions calls and event sends in flight follow the upstream up to 4,096 and
+          1,024; Server GC). Each phase (queued, live, replay, each part of the outage phase) gets a freshly started
+          proxy and an emptied Redis.
         - Load: a .NET closed loop, {{r.Plan.Connections}} HTTP/1.1 connections reused (`SocketsHttpHandler`), each worker posting
           to its own playback keys (no two posts of one playback overlap, as with a real player). Bodies are
           realistic Media Collection events (a full sessionStart with every required param plus optional ones and
@@ -220,9 +231,11 @@ internal static class Report
           events, each forwarded directly (one Accept script, which also counts it, then the upstream call). YARP gets the same posts.
         - Replay drain: {{r.Plan.ReplayPlaybacks:N0}} playbacks each post a sessionStart plus {{r.Plan.ReplayEventsPerPlayback}} events while the fake upstream
           holds their sessions calls; all are released at once, and the upstream counts events from its first to its
-          last. Its capacity is measured by posting to it directly with {{Plan.ReplayConcurrency}} connections (the proxy works up
-          to `MaxConcurrentPlaybacks` + `MaxConcurrentSessionCalls` playbacks at once, 192 by default, with as many replay
-          sends in flight as its `ReplayGovernor` allows: all of them when no posts arrive, as in this round). The drain
+          last. Its capacity is measured by posting to it directly with {{Plan.UpstreamConnections}} connections. The proxy sends
+          every playback's sessions call at once (up to the sessions ceiling, 4,096 by default) and replays each playback
+          one event at a time, as many at once as the events limit (1,024 by default, adaptive) and the `ReplayGovernor`
+          allow: all of them when no posts arrive, as in this round. The round is released once the upstream holds
+          every sessions call of it, so every event of the round is queued before. The drain
           includes the sessions calls of the playbacks released. Three smaller unmeasured replay rounds come first,
           with a pause after each, so that the replay path runs at its optimised tier as in a proxy that has been up
           for a while (with one round, most of it still ran instrumented tier-0 code).
@@ -232,6 +245,29 @@ internal static class Report
           giving way to these posts as it does by default (`ReplayYieldsToPosts`).
         - Redis memory: `MEMORY USAGE key SAMPLES 0` of sampled queue lists over the byte length of the JSON they hold.
           RSS: `VmRSS` of the proxy process from `/proc/<pid>/status`. CPU: utime + stime from `/proc/<pid>/stat`.
+        - Outage (issue 14), three parts, each on a fresh proxy with the defaults above and an emptied Redis; the fake
+          upstream switches at run time between healthy, failing (503 + `Retry-After: 1` to every call) and hanging
+          (no answer, nothing created, until the caller gives up), takes a sessions latency and a cap on concurrent
+          sessions calls (429 + `Retry-After: 1` past it), counts every call it receives (answered or not), the 429s,
+          sessions per `media.id`, and checks that each session's events arrive with a strictly increasing playhead.
+          - *Flash crowd*: {{r.Plan.Outage.FlashPlaybacks:N0}} playbacks (sessionStart + 1 event, one post each) posted as fast as the closed
+            loop can ({{r.Plan.Connections}} connections), sessions call 2 s. T is the posting time; the figure is when the upstream
+            had every event (the last playback live), from the first post, over T + 2 s.
+          - *Capped upstream*: the same with {{r.Plan.Outage.CappedPlaybacks:N0}} playbacks and 429 past {{r.Plan.Outage.SessionCapacity}} concurrent sessions calls.
+            The start rate is sessions created over the time from the first post to the last session; the upstream
+            allows its cap over the latency ({{r.Plan.Outage.SessionCapacity / OutagePlan.SessionLatency.TotalSeconds:F0}}/s). Failed playbacks come from the admin listing
+            (`GET /v1/admin/playbacks?state=failed`).
+          - *Outage*: {{r.Plan.Outage.WaitingPlaybacks:N0}} playbacks (sessionStart + {{OutagePlan.EventsPerWaitingPlayback}} events in playhead order, one post each) posted to a
+            failing upstream; once `/metrics` shows `mediaproxy_upstream_available` 0, {{r.Plan.Outage.Failing.TotalSeconds:F0}} s of 503s, then
+            {{r.Plan.Outage.Hanging.TotalSeconds:F0}} s of no answer, each window measured on its own: Redis commands per second from `INFO commandstats`
+            deltas (commands inside scripts included; the bench's own `CONFIG RESETSTAT` and `INFO` left out), the
+            proxy's CPU as a share of one core, and upstream calls over the window's count of 5 s probe intervals.
+            Between the two windows, the Redis memory of sampled waiting playbacks: `MEMORY USAGE … SAMPLES 0` of
+            every key of each (meta, queue, dead letters and lease when present) plus the pending index's 16 shards
+            over the playbacks in them, against the bytes of the JSON posted. Then healthy, sessions answered at
+            once: the drain rate is every event over the time from that switch to the last event, compared with the
+            live-forward run's rate on the same proxy build (the live phase's; a short run of its own when the phase
+            runs alone). Sessions per playback, events out of order and the failed playbacks are read at the end.
         - `bash bench/run.sh --quick` runs every phase for about a second and asserts nothing about speed: CI runs
           it to keep the harness working. It never writes this file.
         """);

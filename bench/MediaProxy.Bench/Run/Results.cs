@@ -49,6 +49,9 @@ internal sealed class Results
     public long RssHeldSessionCalls { get; set; }
     public double StartPostsPerSecond { get; set; }
 
+    /// <summary>Sessions calls the fake upstream received during the queued phase, and how many it still held at its end.</summary>
+    public (long Received, long HeldAtEnd) QueuedSessionCalls { get; set; }
+
     public Dictionary<string, long> BackgroundCalls { get; set; } = [];
     public double BackgroundSeconds { get; set; }
     public Dictionary<string, long> QueuedCalls { get; set; } = [];
@@ -66,6 +69,8 @@ internal sealed class Results
     public DrainResult? DrainWithProbe { get; set; }
 
     public string Micro { get; set; } = "(not run)";
+
+    public OutageResults Outage { get; } = new();
 
     /// <summary>Per accepted event: calls of each command, background work (measured idle, scaled to the window) subtracted.</summary>
     public Dictionary<string, double> CallsPerEvent()

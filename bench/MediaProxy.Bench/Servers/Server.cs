@@ -25,6 +25,18 @@ internal static class Server
         return 0;
     }
 
+    /// <summary>Reads the body into <paramref name="buffer"/>; returns its length, or -1 when it did not fit (the rest is discarded).</summary>
+    public static async Task<int> ReadAsync(HttpRequest request, byte[] buffer)
+    {
+        int read, total = 0;
+        while (total < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(total))) > 0)
+        {
+            total += read;
+        }
+
+        return total < buffer.Length ? total : await DrainAsync(request) > 0 ? -1 : total;
+    }
+
     /// <summary>Reads and discards the body, as every server here must (an unread body would be cheating).</summary>
     public static async Task<int> DrainAsync(HttpRequest request)
     {
