@@ -40,15 +40,20 @@ promtool check rules "$work/rules.yml" >/dev/null
 echo "dashboard: promtool parses all $(wc -l <"$work/queries.txt") queries"
 
 upstream_port="$(free_port)"; proxy_port="$(free_port)"; prom_port="$(free_port)"
-ASPNETCORE_HTTP_PORTS="$upstream_port" MediaProxy__Simulator__SessionLatency=00:00:01 dotnet "$dll" >"$work/upstream.log" 2>&1 &
+# Both run as Production does (the default environment): each on a durable embedded store of its own, and the
+# upstream instance asks for its simulator explicitly.
+ASPNETCORE_HTTP_PORTS="$upstream_port" MediaProxy__Upstream__Simulate=true MediaProxy__Simulator__SessionLatency=00:00:01 \
+  MediaProxy__Embedded__DataDirectory="$work/upstream-data" dotnet "$dll" >"$work/upstream.log" 2>&1 &
 pids+=($!)
 ASPNETCORE_HTTP_PORTS="$proxy_port" MediaProxy__Upstream__BaseUrl="http://127.0.0.1:$upstream_port/simulator" \
   MediaProxy__Tracking__TrackingServer=example.sc.omtrdc.net MediaProxy__Tracking__ReportSuite=examplersid \
   MediaProxy__Tracking__MarketingCloudOrgId=ABC123@AdobeOrg MediaProxy__Playbacks__MetricsSampleInterval=00:00:01 \
-  dotnet "$dll" >"$work/proxy.log" 2>&1 &
+  MediaProxy__Embedded__DataDirectory="$work/proxy-data" dotnet "$dll" >"$work/proxy.log" 2>&1 &
 pids+=($!)
-for port in "$upstream_port" "$proxy_port"; do
+for name in upstream proxy; do
+  port="$upstream_port"; [[ "$name" == proxy ]] && port="$proxy_port"
   for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
+  curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "dashboard: the $name did not start:" >&2; tail -20 "$work/$name.log" >&2; exit 1; }
 done
 cat >"$work/prometheus.yml" <<YML
 global: { scrape_interval: 1s, evaluation_interval: 1s }
