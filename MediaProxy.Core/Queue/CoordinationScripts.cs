@@ -3,10 +3,19 @@ namespace MediaProxy.Core.Queue;
 /// <summary>The compare-and-set scripts of <see cref="RedisPlaybackCoordination"/>, each on one key.</summary>
 internal static class CoordinationScripts
 {
-    /// <summary>KEYS: lease. ARGV: owner, ttl ms. Extends the lease only while it is still the owner's.</summary>
+    /// <summary>
+    /// KEYS: lease. ARGV: owner, ttl ms. Extends the lease while it is the owner's, and takes it back if it expired
+    /// with nobody else taking it (a starved process missed its renewals but still works the playback alone);
+    /// 0 only when another owner holds it.
+    /// </summary>
     public const string Renew = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then
+        local current = redis.call('GET', KEYS[1])
+        if current == ARGV[1] then
           return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        end
+        if not current then
+          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+          return 1
         end
         return 0
         """;

@@ -68,7 +68,9 @@ public sealed class MediaProxyAppFactory : WebApplicationFactory<Program>
         {
             ["ConnectionStrings:Redis"] = Redis,
             ["MediaProxy:Upstream:BaseUrl"] = Upstream.BaseUrl,
-            ["MediaProxy:Upstream:AttemptTimeout"] = "00:00:05",
+            // Far above what any shared spec's upstream takes (4 s at most): on a loaded machine a slow answer must
+            // not become a timed-out sessions call, which may rightly make a second session (UpstreamOutageTests).
+            ["MediaProxy:Upstream:AttemptTimeout"] = "00:00:30",
             // Specs that fail the upstream on purpose can make this shared instance take it as down: a short probe
             // interval keeps that from slowing every other spec running at the same time.
             ["MediaProxy:Upstream:ProbeInterval"] = "00:00:00.250",

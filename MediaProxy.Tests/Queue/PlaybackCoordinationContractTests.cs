@@ -45,6 +45,27 @@ public abstract class PlaybackCoordinationContractTests
     }
 
     [Fact]
+    public async Task RenewLeaseAsync_ExpiredWithNobodyTakingIt_TakenBackByItsOwner()
+    {
+        // A starved process missed its renewals; nobody else took the playback, so it goes on working it alone.
+        await Coordination.TryAcquireLeaseAsync(Key, "a", TimeSpan.FromMilliseconds(1), None);
+        await Task.Delay(TimeSpan.FromMilliseconds(50));
+
+        Assert.True(await Coordination.RenewLeaseAsync(Key, "a", LeaseTtl, None));
+        Assert.False(await Coordination.TryAcquireLeaseAsync(Key, "b", LeaseTtl, None));
+    }
+
+    [Fact]
+    public async Task RenewLeaseAsync_ExpiredAndTakenByAnother_Lost()
+    {
+        await Coordination.TryAcquireLeaseAsync(Key, "a", TimeSpan.FromMilliseconds(1), None);
+        await Task.Delay(TimeSpan.FromMilliseconds(50));
+        Assert.True(await Coordination.TryAcquireLeaseAsync(Key, "b", LeaseTtl, None));
+
+        Assert.False(await Coordination.RenewLeaseAsync(Key, "a", LeaseTtl, None));
+    }
+
+    [Fact]
     public async Task ReleaseLeaseAsync_Owner_AnotherCanTakeIt()
     {
         await Coordination.TryAcquireLeaseAsync(Key, "a", LeaseTtl, None);
