@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace MediaProxy.Core.Media;
 
@@ -56,9 +55,6 @@ internal sealed class SchemaNode
 /// in <see cref="SchemaNode.Properties"/>, whose rule then marks it seen as the walk passes it.
 /// </summary>
 internal sealed record RequiredName(string Name, byte[] Utf8, bool Declared);
-
-/// <summary>A <c>patternProperties</c> entry: names matching <see cref="Regex"/> follow <see cref="Node"/>.</summary>
-internal sealed record PatternRule(string Pattern, Regex Regex, SchemaNode Node);
 
 /// <summary>One allowed value of an <c>enum</c> (strings, numbers, booleans and null are supported).</summary>
 internal sealed record EnumValue(string Text, byte[]? Utf8String, double? Number, bool? Boolean)

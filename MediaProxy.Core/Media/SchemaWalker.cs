@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace MediaProxy.Core.Media;
 
@@ -85,10 +84,17 @@ internal ref partial struct SchemaWalker
 
             foreach (var pattern in node.Patterns)
             {
-                if (IsMatch(pattern.Regex, property, names))
+                switch (Match(pattern, property, names))
                 {
-                    matched = true;
-                    Value(property.Value, pattern.Node);
+                    case PatternMatch.Matched:
+                        matched = true;
+                        Value(property.Value, pattern.Node);
+                        break;
+                    case PatternMatch.TimedOut:
+                        // Undecided is not "does not match": say which it was rather than refuse the name as unknown.
+                        matched = true;
+                        Error($"{Name()} could not be checked against {pattern.Pattern} within {pattern.Regex.MatchTimeout.TotalMilliseconds} ms; a shorter or plainer name will do.");
+                        break;
                 }
             }
 
@@ -141,19 +147,12 @@ internal ref partial struct SchemaWalker
         return null;
     }
 
-    private static bool IsMatch(Regex regex, JsonProperty property, Span<char> buffer)
+    private static PatternMatch Match(PatternRule pattern, JsonProperty property, Span<char> buffer)
     {
         var raw = Unquoted(JsonMarshal.GetRawUtf8PropertyName(property));
-        try
-        {
-            return raw.IndexOf((byte)'\\') < 0 && Encoding.UTF8.GetMaxCharCount(raw.Length) <= buffer.Length
-                ? regex.IsMatch(buffer[..Encoding.UTF8.GetChars(raw, buffer)])
-                : regex.IsMatch(property.Name);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return false;
-        }
+        return raw.IndexOf((byte)'\\') < 0 && Encoding.UTF8.GetMaxCharCount(raw.Length) <= buffer.Length
+            ? pattern.Match(buffer[..Encoding.UTF8.GetChars(raw, buffer)])
+            : pattern.Match(property.Name);
     }
 
     private static bool Matches(JsonElement value, JsonTypes types) => value.ValueKind switch
