@@ -146,9 +146,9 @@ public sealed class ProxyOwnedTrackingTests : IAsyncLifetime
             """;
 
         var (status, _) = await client.PostAsync(key, bare);
+        Assert.Equal(HttpStatusCode.Accepted, status);
         await client.WaitForStateAsync(key, "live");
 
-        Assert.Equal(HttpStatusCode.Accepted, status);
         using var sessions = JsonDocument.Parse(await _app.CreateClient().GetStringAsync("/simulator/sessions"));
         var session = Assert.Single(sessions.RootElement.EnumerateArray(), s => s.GetProperty("sessionStart").GetRawText().Contains(key, StringComparison.Ordinal));
         Assert.Equal("proxyrsid", session.GetProperty("sessionStart").GetProperty("params").GetProperty("analytics.reportSuite").GetString());
