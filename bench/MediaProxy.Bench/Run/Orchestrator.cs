@@ -186,6 +186,15 @@ internal sealed partial class Orchestrator : IAsyncDisposable
 
     private async Task<ChildProcess> StartProxyAsync(string name, IReadOnlyDictionary<string, string>? settings = null)
     {
+        var (proxy, url) = LaunchProxy(name, settings);
+        await proxy.WaitHttpReadyAsync($"{url}/health/ready", TimeSpan.FromSeconds(60));
+        Console.WriteLine($"{name} (pid {proxy.Pid}) ready on {url}");
+        return proxy;
+    }
+
+    /// <summary>Starts the built proxy on a free port with the bench's settings plus <paramref name="settings"/>; does not wait.</summary>
+    private (ChildProcess Proxy, string Url) LaunchProxy(string name, IReadOnlyDictionary<string, string>? settings)
+    {
         var port = ChildProcess.FreePort();
         var url = $"http://127.0.0.1:{port}";
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -210,10 +219,8 @@ internal sealed partial class Orchestrator : IAsyncDisposable
         var proxy = ChildProcess.Start(name, "dotnet", [_apiDll, "--urls", url], _logDirectory, environment, Path.GetDirectoryName(_apiDll));
         _children.Add(proxy);
         _proxy = proxy;
-        await proxy.WaitHttpReadyAsync($"{url}/health/ready", TimeSpan.FromSeconds(60));
         _results.ProxyUrl = url;
-        Console.WriteLine($"{name} (pid {proxy.Pid}) ready on {url}");
-        return proxy;
+        return (proxy, url);
     }
 
     private ChildProcess Start(string name, string file, string[] args)
