@@ -36,8 +36,8 @@ internal sealed partial class Orchestrator : IAsyncDisposable
     public static async Task<int> RunAsync(BenchArgs args)
     {
         var plan = args.Flag("quick") ? Plan.QuickPlan : Plan.Full;
-        // --only live|queued|replay|outage [--seconds N] [--replay-events N]: one phase, measured longer, for profiling
-        // (no document; the outage phase prints its own rows of the table).
+        // --only live|queued|embedded|replay|outage [--seconds N] [--replay-events N]: one phase, measured longer, for
+        // profiling (no document; the embedded and outage phases print their own rows of the table).
         var only = args.Get("only");
         if (args.Get("seconds") is { } seconds)
         {
@@ -98,6 +98,12 @@ internal sealed partial class Orchestrator : IAsyncDisposable
         {
             await using var proxy = await StartProxyAsync("proxy-queued", QueuedSettings);
             await QueuedPhaseAsync(proxy, stats);
+        }
+
+        // After the queued phase: its proxy on redis-server is the embedded store's reference, in the same run.
+        if (only is null or "embedded")
+        {
+            await EmbeddedPhaseAsync(stats);
         }
 
         if (only is null or "live")

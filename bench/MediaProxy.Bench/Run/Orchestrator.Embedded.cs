@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Net;
+using MediaProxy.Bench.Load;
+
+namespace MediaProxy.Bench.Run;
+
+/// <summary>
+/// The embedded phase (issue 15): the proxy with no <c>ConnectionStrings:Redis</c>, on the Garnet server it starts
+/// inside its own process, in memory and durable (a data directory), each on a fresh proxy: time to the first
+/// request served, RSS with the queued phase's playbacks queued, and queued accepts against the same proxy on
+/// redis-server measured in the same run (the queued phase's run, or one of its own when this phase runs alone).
+/// </summary>
+internal sealed partial class Orchestrator
+{
+    private async Task EmbeddedPhaseAsync(RedisStats stats)
+    {
+        var results = _results.Embedded;
+        results.OnRedisFromQueuedPhase = _results.QueuedProxy is not null;
+        results.OnRedis = _results.QueuedProxy;
+
+        // The same proxy on redis-server, started the same way: the reference for the start-up figures, and for
+        // the queued accepts when the queued phase did not run (then filled and measured as the embedded ones).
+        await stats.FlushAsync();
+        var reference = await StartTimedAsync("proxy-embedded-reference", QueuedSettings, "erboot");
+        await using (var onRedis = reference.Proxy)
+        {
+            (results.OnRedisReadySeconds, results.OnRedisFirstAcceptSeconds) = (reference.Ready, reference.FirstAccept);
+            if (results.OnRedis is null)
+            {
+                var keys = Keys("er", _plan.QueuedPlaybacks);
+                await PostAllAsync(keys, QueuedBodies(keys));
+                results.OnRedis = await QueuedAcceptsAsync("queued accept: proxy on redis-server", onRedis, keys);
+            }
+        }
+
+        await stats.FlushAsync();
+        results.Runs.Add(await EmbeddedRunAsync(new EmbeddedRun("in memory", durable: false), dataDirectory: null));
+        var directory = Directory.CreateTempSubdirectory("mediaproxy-bench-store-").FullName;
+        try
+        {
+            results.Runs.Add(await EmbeddedRunAsync(new EmbeddedRun("durable", durable: true), directory));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private async Task<EmbeddedRun> EmbeddedRunAsync(EmbeddedRun run, string? dataDirectory)
+    {
+        var name = $"proxy-embedded-{(run.Durable ? "durable" : "memory")}";
+        var prefix = run.Durable ? "ed" : "em";
+        var keys = Keys(prefix, _plan.QueuedPlaybacks);
+        var bodies = QueuedBodies(keys);
+        var started = await StartTimedAsync(name, EmbeddedSettings(dataDirectory), $"{prefix}boot");
+        await using var proxy = started.Proxy;
+        (run.ReadySeconds, run.FirstAcceptSeconds) = (started.Ready, started.FirstAccept);
+        run.RssFreshBytes = proxy.ResidentBytes();
+
+        using (var control = new HttpClient { BaseAddress = new Uri(_upstream) })
+        {
+            (await control.PostAsync("/control/reset", null)).EnsureSuccessStatusCode();
+        }
+
+        var fill = Stopwatch.StartNew();
+        run.Refused = await PostAllAsync(keys, bodies);
+        run.FillPostsPerSecond = keys.Length / fill.Elapsed.TotalSeconds;
+        run.Playbacks = keys.Length;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        run.RssQueuedBytes = proxy.ResidentBytes();
+        run.HeldSessionCalls = (await UpstreamStatsAsync()).HeldSessionCalls;
+        Console.WriteLine($"  {keys.Length - run.Refused} of {keys.Length} playbacks queued ({run.FillPostsPerSecond:F0} posts/s, {run.HeldSessionCalls} sessions calls held); proxy RSS {run.RssQueuedBytes / 1048576.0:F0} MB");
+
+        run.Queued = await QueuedAcceptsAsync($"queued accept: proxy on embedded Garnet, {run.Mode}", proxy, keys);
+        run.RssAfterLoadBytes = proxy.ResidentBytes();
+        return run;
+    }
+
+    /// <summary>The queued phase's proxy run: warm-up, then the best of <see cref="Plan.Repeats"/> closed-loop runs of single-event posts.</summary>
+    private async Task<Measured> QueuedAcceptsAsync(string name, ChildProcess proxy, string[] keys)
+    {
+        await WarmUpAsync(_results.ProxyUrl, Singles(keys));
+        Measured? best = null;
+        for (var i = 0; i < _plan.Repeats; i++)
+        {
+            var measured = await MeasureAsync(name, _results.ProxyUrl, proxy, Singles(keys));
+            best = best is null || measured.Result.PerSecond > best.Result.PerSecond ? measured : best;
+        }
+
+        return best!;
+    }
+
+    /// <summary>
+    /// Starts the proxy and polls, every 10 ms from the moment the process is started, <c>/health/ready</c> until
+    /// 200 and a post (sessionStart + 1 event, to a playback of its own) until 202; returns the seconds to each.
+    /// </summary>
+    private async Task<(ChildProcess Proxy, double Ready, double FirstAccept)> StartTimedAsync(string name, IReadOnlyDictionary<string, string> settings, string prefix)
+    {
+        var bootKey = Keys(prefix, 1)[0];
+        var clock = Stopwatch.StartNew();
+        var (proxy, url) = LaunchProxy(name, settings);
+        using var client = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1), UseProxy = false })
+        {
+            BaseAddress = new Uri(url),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        using var load = new LoadGenerator(url, 1);
+        var ready = SecondsUntilAsync(async () =>
+        {
+            using var response = await client.GetAsync("/health/ready");
+            return response.StatusCode == HttpStatusCode.OK;
+        });
+        var accepted = SecondsUntilAsync(async () =>
+            await load.PostAsync(new LoadRequest(EventsPath(bootKey), EventBodies.StartWithEvents("never-boot", 0, 1))) == HttpStatusCode.Accepted);
+        var (readySeconds, acceptedSeconds) = (await ready, await accepted);
+        Console.WriteLine($"{name} (pid {proxy.Pid}) on {url}: /health/ready 200 after {readySeconds:F2} s, first 202 after {acceptedSeconds:F2} s (from process start)");
+        return (proxy, readySeconds, acceptedSeconds);
+
+        async Task<double> SecondsUntilAsync(Func<Task<bool>> probe)
+        {
+            await proxy.WaitReadyAsync(probe, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(10));
+            return clock.Elapsed.TotalSeconds;
+        }
+    }
+
+    private static Dictionary<string, string> EmbeddedSettings(string? dataDirectory)
+    {
+        var settings = new Dictionary<string, string>(QueuedSettings, StringComparer.Ordinal)
+        {
+            // Empty, as in appsettings.json: the embedded store.
+            ["ConnectionStrings__Redis"] = "",
+            // Production refuses a store that is not durable; Staging differs from it only there and in the log format.
+            ["ASPNETCORE_ENVIRONMENT"] = dataDirectory is null ? "Staging" : "Production",
+            // The default cap on playbacks with work pending is the store's memory over 16 KB (4,096 with the
+            // embedded store's 64 MB): it would refuse (503) the fill rather than measure it.
+            ["MediaProxy__StoreGuard__MaxPendingPlaybacks"] = "1000000",
+        };
+        if (dataDirectory is not null)
+        {
+            settings["MediaProxy__Embedded__DataDirectory"] = dataDirectory;
+        }
+
+        return settings;
+    }
+
+    private static byte[][] QueuedBodies(string[] keys) => [.. keys.Select((_, i) => EventBodies.StartWithEvents($"never-{i}", i, 1))];
+}
