@@ -62,10 +62,11 @@ internal sealed partial class Orchestrator : IAsyncDisposable
 
         if (only is not null)
         {
-            if (only == "outage")
+            Console.WriteLine($"Load average before the run: {loadBefore}; after: {MachineInfo.LoadAverage()}.");
+            if (only is "outage" or "embedded")
             {
                 Console.WriteLine();
-                Console.WriteLine(Report.OutageTable(results));
+                Console.WriteLine(only == "outage" ? Report.OutageTable(results) : Report.EmbeddedTable(results));
             }
 
             return 0;
