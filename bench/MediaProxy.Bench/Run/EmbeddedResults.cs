@@ -12,11 +12,11 @@ internal sealed class EmbeddedResults
     /// <summary>Whether <see cref="OnRedis"/> is the queued phase's (false: the phase ran alone and measured it).</summary>
     public bool OnRedisFromQueuedPhase { get; set; }
 
-    /// <summary>The proxy on redis-server, started as the embedded ones are: seconds to its first 200 from <c>/health/ready</c>.</summary>
-    public double OnRedisReadySeconds { get; set; }
+    /// <summary>The proxy on redis-server, started as the embedded ones are.</summary>
+    public StartUp? OnRedisStartUp { get; set; }
 
-    /// <summary>The same, seconds to its first 202.</summary>
-    public double OnRedisFirstAcceptSeconds { get; set; }
+    /// <summary>VmRSS of the proxy on redis-server with the same playbacks queued (the queued phase's, or this phase's reference).</summary>
+    public long OnRedisRssQueuedBytes { get; set; }
 
     public List<EmbeddedRun> Runs { get; } = [];
 }
@@ -30,11 +30,7 @@ internal sealed class EmbeddedRun(string mode, bool durable)
     /// <summary>With a data directory (AOF, checkpoints): what the README's run and the container use.</summary>
     public bool Durable { get; } = durable;
 
-    /// <summary>Seconds from starting the process to the first 200 from <c>/health/ready</c>.</summary>
-    public double ReadySeconds { get; set; }
-
-    /// <summary>Seconds from starting the process to the first 202 to a post (sessionStart + 1 event).</summary>
-    public double FirstAcceptSeconds { get; set; }
+    public StartUp? StartUp { get; set; }
 
     public long RssFreshBytes { get; set; }
     public int Playbacks { get; set; }
@@ -45,6 +41,18 @@ internal sealed class EmbeddedRun(string mode, bool durable)
     public double FillPostsPerSecond { get; set; }
     public long RssQueuedBytes { get; set; }
     public long HeldSessionCalls { get; set; }
+
+    /// <summary>The GC heap after the last collection, and the memory the GC had committed, beside <see cref="RssQueuedBytes"/>.</summary>
+    public long GcHeapBytes { get; set; }
+
+    public long GcCommittedBytes { get; set; }
     public Measured? Queued { get; set; }
     public long RssAfterLoadBytes { get; set; }
 }
+
+/// <summary>
+/// Seconds from starting the process to the first 200 from <c>/health/ready</c> and to the first 202 to a post
+/// (sessionStart + 1 event), and the CPU seconds the process had used by then: on a busy machine the wall-clock
+/// figures grow with the load, the CPU seconds far less.
+/// </summary>
+internal sealed record StartUp(double ReadySeconds, double FirstAcceptSeconds, double CpuSeconds);

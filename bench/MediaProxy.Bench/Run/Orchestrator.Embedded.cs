@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using MediaProxy.Bench.Load;
 
@@ -24,11 +25,15 @@ internal sealed partial class Orchestrator
         var reference = await StartTimedAsync("proxy-embedded-reference", QueuedSettings, "erboot");
         await using (var onRedis = reference.Proxy)
         {
-            (results.OnRedisReadySeconds, results.OnRedisFirstAcceptSeconds) = (reference.Ready, reference.FirstAccept);
+            results.OnRedisStartUp = reference.StartUp;
+            results.OnRedisRssQueuedBytes = _results.RssQueuedBytes;
             if (results.OnRedis is null)
             {
                 var keys = Keys("er", _plan.QueuedPlaybacks);
                 await PostAllAsync(keys, QueuedBodies(keys));
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                results.OnRedisRssQueuedBytes = onRedis.ResidentBytes();
+                Console.WriteLine($"  {keys.Length} playbacks queued; proxy RSS {results.OnRedisRssQueuedBytes / 1048576.0:F0} MB");
                 results.OnRedis = await QueuedAcceptsAsync("queued accept: proxy on redis-server", onRedis, keys);
             }
         }
@@ -54,7 +59,7 @@ internal sealed partial class Orchestrator
         var bodies = QueuedBodies(keys);
         var started = await StartTimedAsync(name, EmbeddedSettings(dataDirectory), $"{prefix}boot");
         await using var proxy = started.Proxy;
-        (run.ReadySeconds, run.FirstAcceptSeconds) = (started.Ready, started.FirstAccept);
+        run.StartUp = started.StartUp;
         run.RssFreshBytes = proxy.ResidentBytes();
 
         using (var control = new HttpClient { BaseAddress = new Uri(_upstream) })
@@ -69,7 +74,10 @@ internal sealed partial class Orchestrator
         await Task.Delay(TimeSpan.FromSeconds(2));
         run.RssQueuedBytes = proxy.ResidentBytes();
         run.HeldSessionCalls = (await UpstreamStatsAsync()).HeldSessionCalls;
-        Console.WriteLine($"  {keys.Length - run.Refused} of {keys.Length} playbacks queued ({run.FillPostsPerSecond:F0} posts/s, {run.HeldSessionCalls} sessions calls held); proxy RSS {run.RssQueuedBytes / 1048576.0:F0} MB");
+        // Where the RSS goes: the GC heap holds Garnet's lists and hashes (its object store) as well as the proxy's own.
+        run.GcHeapBytes = await MetricSumAsync("dotnet_gc_last_collection_heap_size");
+        run.GcCommittedBytes = await MetricSumAsync("dotnet_gc_last_collection_memory_committed_size");
+        Console.WriteLine($"  {keys.Length - run.Refused} of {keys.Length} playbacks queued ({run.FillPostsPerSecond:F0} posts/s, {run.HeldSessionCalls} sessions calls held); proxy RSS {run.RssQueuedBytes / 1048576.0:F0} MB (GC heap {run.GcHeapBytes / 1048576.0:F0} MB, committed {run.GcCommittedBytes / 1048576.0:F0} MB)");
 
         run.Queued = await QueuedAcceptsAsync($"queued accept: proxy on embedded Garnet, {run.Mode}", proxy, keys);
         run.RssAfterLoadBytes = proxy.ResidentBytes();
@@ -92,9 +100,9 @@ internal sealed partial class Orchestrator
 
     /// <summary>
     /// Starts the proxy and polls, every 10 ms from the moment the process is started, <c>/health/ready</c> until
-    /// 200 and a post (sessionStart + 1 event, to a playback of its own) until 202; returns the seconds to each.
+    /// 200 and a post (sessionStart + 1 event, to a playback of its own) until 202.
     /// </summary>
-    private async Task<(ChildProcess Proxy, double Ready, double FirstAccept)> StartTimedAsync(string name, IReadOnlyDictionary<string, string> settings, string prefix)
+    private async Task<(ChildProcess Proxy, StartUp StartUp)> StartTimedAsync(string name, IReadOnlyDictionary<string, string> settings, string prefix)
     {
         var bootKey = Keys(prefix, 1)[0];
         var clock = Stopwatch.StartNew();
@@ -112,14 +120,16 @@ internal sealed partial class Orchestrator
         });
         var accepted = SecondsUntilAsync(async () =>
             await load.PostAsync(new LoadRequest(EventsPath(bootKey), EventBodies.StartWithEvents("never-boot", 0, 1))) == HttpStatusCode.Accepted);
-        var (readySeconds, acceptedSeconds) = (await ready, await accepted);
-        Console.WriteLine($"{name} (pid {proxy.Pid}) on {url}: /health/ready 200 after {readySeconds:F2} s, first 202 after {acceptedSeconds:F2} s (from process start)");
-        return (proxy, readySeconds, acceptedSeconds);
+        var ((readySeconds, _), (acceptedSeconds, cpuSeconds)) = (await ready, await accepted);
+        var startUp = new StartUp(readySeconds, acceptedSeconds, cpuSeconds);
+        Console.WriteLine($"{name} (pid {proxy.Pid}) on {url}: /health/ready 200 after {startUp.ReadySeconds:F2} s, first 202 after {startUp.FirstAcceptSeconds:F2} s (from process start; {startUp.CpuSeconds:F1} CPU s by then)");
+        return (proxy, startUp);
 
-        async Task<double> SecondsUntilAsync(Func<Task<bool>> probe)
+        // Seconds since the process started, and the CPU seconds it had used, when the probe first succeeded.
+        async Task<(double Seconds, double Cpu)> SecondsUntilAsync(Func<Task<bool>> probe)
         {
             await proxy.WaitReadyAsync(probe, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(10));
-            return clock.Elapsed.TotalSeconds;
+            return (clock.Elapsed.TotalSeconds, Cpu.Seconds(proxy.Pid));
         }
     }
 
@@ -141,6 +151,17 @@ internal sealed partial class Orchestrator
         }
 
         return settings;
+    }
+
+    /// <summary>The sum of every sample of a metric on the proxy's <c>/metrics</c> (0 when it has none).</summary>
+    private async Task<long> MetricSumAsync(string name)
+    {
+        using var client = new HttpClient();
+        var text = await client.GetStringAsync($"{_results.ProxyUrl}/metrics");
+        return (long)text.Split('\n')
+            .Where(line => line.StartsWith(name, StringComparison.Ordinal) && line.Length > name.Length && line[name.Length] is ' ' or '{' or '_')
+            .Sum(line => double.Parse(line[((line.Contains('}', StringComparison.Ordinal) ? line.LastIndexOf('}') : line.IndexOf(' ', StringComparison.Ordinal)) + 1)..]
+                .Trim().Split(' ')[0], CultureInfo.InvariantCulture));
     }
 
     private static byte[][] QueuedBodies(string[] keys) => [.. keys.Select((_, i) => EventBodies.StartWithEvents($"never-{i}", i, 1))];

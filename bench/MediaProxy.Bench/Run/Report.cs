@@ -254,9 +254,12 @@ internal static partial class Report
           a fresh process with the queued phase's settings plus `StoreGuard:MaxPendingPlaybacks` 1,000,000 (the
           default cap, the store's memory over 16 KB, is 4,096 playbacks with the default 64 MB). From the moment the
           process is started, `/health/ready` and a post (sessionStart + 1 event) are each tried every 10 ms: the
-          first 200 and the first 202 are the start-up figures (the build is not counted; `dotnet` loads the built
+          first 200 and the first 202 are the start-up figures, with the CPU seconds the process had used by the
+          first 202, which a busy machine inflates far less (the build is not counted; `dotnet` loads the built
           DLL); the same proxy on redis-server is started the same way first, for reference. Then {{r.Plan.QueuedPlaybacks:N0}} playbacks are queued as in the queued phase (sessionStart + 1 event, the sessions
-          call never returns), and 2 s later `VmRSS` (the store's memory included) is read. Then the queued phase's
+          call never returns), and 2 s later `VmRSS` (the store's memory included) is read, with the GC heap after
+          its last collection and the GC's committed memory from `/metrics` (Garnet keeps lists and hashes as .NET
+          objects on that heap). Then the queued phase's
           proxy run: {{r.Plan.ServerWarmup.TotalSeconds:F0}} s of warm-up, the best of {{r.Plan.Repeats}} closed-loop runs of single-event posts, compared with
           the queued phase's proxy on redis-server in the same run (the phase run alone measures that proxy first,
           the same way). Server CPU per post beside each: on redis-server the proxy's and Redis's, embedded the
