@@ -39,25 +39,29 @@ internal sealed partial class Orchestrator
         }
 
         await stats.FlushAsync();
-        results.Runs.Add(await EmbeddedRunAsync(new EmbeddedRun("in memory", durable: false), dataDirectory: null));
-        var directory = Directory.CreateTempSubdirectory("mediaproxy-bench-store-").FullName;
-        try
+        foreach (var run in new[] { new EmbeddedRun("in memory", durable: false), new EmbeddedRun("durable", durable: true) })
         {
-            results.Runs.Add(await EmbeddedRunAsync(new EmbeddedRun("durable", durable: true), directory));
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
+            // The data directory, or the temporary folder the store spills to in memory: the proxy is killed, so it
+            // cannot remove its own, and this one goes once the run is over.
+            var directory = Directory.CreateTempSubdirectory("mediaproxy-bench-store-").FullName;
+            try
+            {
+                results.Runs.Add(await EmbeddedRunAsync(run, directory));
+            }
+            finally
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
     }
 
-    private async Task<EmbeddedRun> EmbeddedRunAsync(EmbeddedRun run, string? dataDirectory)
+    private async Task<EmbeddedRun> EmbeddedRunAsync(EmbeddedRun run, string directory)
     {
         var name = $"proxy-embedded-{(run.Durable ? "durable" : "memory")}";
         var prefix = run.Durable ? "ed" : "em";
         var keys = Keys(prefix, _plan.QueuedPlaybacks);
         var bodies = QueuedBodies(keys);
-        var started = await StartTimedAsync(name, EmbeddedSettings(dataDirectory), $"{prefix}boot");
+        var started = await StartTimedAsync(name, EmbeddedSettings(run.Durable, directory), $"{prefix}boot");
         await using var proxy = started.Proxy;
         run.StartUp = started.StartUp;
         run.RssFreshBytes = proxy.ResidentBytes();
@@ -133,22 +137,20 @@ internal sealed partial class Orchestrator
         }
     }
 
-    private static Dictionary<string, string> EmbeddedSettings(string? dataDirectory)
+    private static Dictionary<string, string> EmbeddedSettings(bool durable, string directory)
     {
         var settings = new Dictionary<string, string>(QueuedSettings, StringComparer.Ordinal)
         {
             // Empty, as in appsettings.json: the embedded store.
             ["ConnectionStrings__Redis"] = "",
             // Production refuses a store that is not durable; Staging differs from it only there and in the log format.
-            ["ASPNETCORE_ENVIRONMENT"] = dataDirectory is null ? "Staging" : "Production",
+            ["ASPNETCORE_ENVIRONMENT"] = durable ? "Production" : "Staging",
             // The default cap on playbacks with work pending is the store's memory over 16 KB (4,096 with the
             // embedded store's 64 MB): it would refuse (503) the fill rather than measure it.
             ["MediaProxy__StoreGuard__MaxPendingPlaybacks"] = "1000000",
         };
-        if (dataDirectory is not null)
-        {
-            settings["MediaProxy__Embedded__DataDirectory"] = dataDirectory;
-        }
+        // Durable: AOF and checkpoints there. In memory: the store's spill folder, under the temporary path.
+        settings[durable ? "MediaProxy__Embedded__DataDirectory" : "TMPDIR"] = directory;
 
         return settings;
     }
