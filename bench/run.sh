@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
-# The benchmark: bash bench/run.sh [--quick]
+# The benchmark: bash bench/run.sh [--quick] [--only live|queued|embedded|replay|outage]
 # Builds Release, then bench/MediaProxy.Bench starts redis-server, the fake upstream, the baselines and the built
 # proxy as separate processes on loopback, drives the load and prints the figures table.
 # Full mode also runs the BenchmarkDotNet micro-benchmarks and writes docs/benchmarks.md.
 # --quick: about a second per figure, asserts nothing about speed, never writes docs/benchmarks.md (CI runs it
-# to keep the harness alive). Every process started here is stopped on exit, failure included.
+# to keep the harness alive). --only PHASE: that phase alone (the micro-benchmarks and docs/benchmarks.md are
+# skipped). Every process started here is stopped on exit, failure included.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 mode=full
-for arg in "$@"; do
-  case "$arg" in
+only=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
     --quick) mode=quick ;;
-    *) echo "usage: bash bench/run.sh [--quick]" >&2; exit 2 ;;
+    --only)
+      case "${2:-}" in
+        live|queued|embedded|replay|outage) only=(--only "$2"); shift ;;
+        *) echo "usage: bash bench/run.sh [--quick] [--only live|queued|embedded|replay|outage]" >&2; exit 2 ;;
+      esac ;;
+    *) echo "usage: bash bench/run.sh [--quick] [--only live|queued|embedded|replay|outage]" >&2; exit 2 ;;
   esac
+  shift
 done
 
 as_root() {
@@ -57,9 +65,10 @@ args=(run
   --sdk "$(dotnet --version)")
 if [[ "$mode" == quick ]]; then
   args+=(--quick)
-else
+elif [[ ${#only[@]} -eq 0 ]]; then
   args+=(--doc docs/benchmarks.md)
 fi
+args+=("${only[@]}")
 
 dotnet bench/MediaProxy.Bench/bin/Release/net10.0/MediaProxy.Bench.dll "${args[@]}" &
 bench_pid=$!

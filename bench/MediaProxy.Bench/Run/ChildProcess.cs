@@ -52,8 +52,8 @@ internal sealed class ChildProcess : IAsyncDisposable
         return new ChildProcess(name, process, log);
     }
 
-    /// <summary>Waits until <paramref name="probe"/> succeeds; fails at once if the process exited.</summary>
-    public async Task WaitReadyAsync(Func<Task<bool>> probe, TimeSpan timeout)
+    /// <summary>Waits until <paramref name="probe"/> succeeds, trying every <paramref name="interval"/> (100 ms); fails at once if the process exited.</summary>
+    public async Task WaitReadyAsync(Func<Task<bool>> probe, TimeSpan timeout, TimeSpan? interval = null)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < deadline)
@@ -75,7 +75,7 @@ internal sealed class ChildProcess : IAsyncDisposable
                 // Not listening yet.
             }
 
-            await Task.Delay(100);
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(100));
         }
 
         throw new TimeoutException($"{Name} was not ready within {timeout.TotalSeconds} s (see its log).");

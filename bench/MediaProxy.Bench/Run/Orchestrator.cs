@@ -36,8 +36,8 @@ internal sealed partial class Orchestrator : IAsyncDisposable
     public static async Task<int> RunAsync(BenchArgs args)
     {
         var plan = args.Flag("quick") ? Plan.QuickPlan : Plan.Full;
-        // --only live|queued|replay|outage [--seconds N] [--replay-events N]: one phase, measured longer, for profiling
-        // (no document; the outage phase prints its own rows of the table).
+        // --only live|queued|embedded|replay|outage [--seconds N] [--replay-events N]: one phase, measured longer, for
+        // profiling (no document; the embedded and outage phases print their own rows of the table).
         var only = args.Get("only");
         if (args.Get("seconds") is { } seconds)
         {
@@ -62,10 +62,11 @@ internal sealed partial class Orchestrator : IAsyncDisposable
 
         if (only is not null)
         {
-            if (only == "outage")
+            Console.WriteLine($"Load average before the run: {loadBefore}; after: {MachineInfo.LoadAverage()}.");
+            if (only is "outage" or "embedded")
             {
                 Console.WriteLine();
-                Console.WriteLine(Report.OutageTable(results));
+                Console.WriteLine(only == "outage" ? Report.OutageTable(results) : Report.EmbeddedTable(results));
             }
 
             return 0;
@@ -98,6 +99,12 @@ internal sealed partial class Orchestrator : IAsyncDisposable
         {
             await using var proxy = await StartProxyAsync("proxy-queued", QueuedSettings);
             await QueuedPhaseAsync(proxy, stats);
+        }
+
+        // After the queued phase: its proxy on redis-server is the embedded store's reference, in the same run.
+        if (only is null or "embedded")
+        {
+            await EmbeddedPhaseAsync(stats);
         }
 
         if (only is null or "live")
@@ -186,6 +193,15 @@ internal sealed partial class Orchestrator : IAsyncDisposable
 
     private async Task<ChildProcess> StartProxyAsync(string name, IReadOnlyDictionary<string, string>? settings = null)
     {
+        var (proxy, url) = LaunchProxy(name, settings);
+        await proxy.WaitHttpReadyAsync($"{url}/health/ready", TimeSpan.FromSeconds(60));
+        Console.WriteLine($"{name} (pid {proxy.Pid}) ready on {url}");
+        return proxy;
+    }
+
+    /// <summary>Starts the built proxy on a free port with the bench's settings plus <paramref name="settings"/>; does not wait.</summary>
+    private (ChildProcess Proxy, string Url) LaunchProxy(string name, IReadOnlyDictionary<string, string>? settings)
+    {
         var port = ChildProcess.FreePort();
         var url = $"http://127.0.0.1:{port}";
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -210,10 +226,8 @@ internal sealed partial class Orchestrator : IAsyncDisposable
         var proxy = ChildProcess.Start(name, "dotnet", [_apiDll, "--urls", url], _logDirectory, environment, Path.GetDirectoryName(_apiDll));
         _children.Add(proxy);
         _proxy = proxy;
-        await proxy.WaitHttpReadyAsync($"{url}/health/ready", TimeSpan.FromSeconds(60));
         _results.ProxyUrl = url;
-        Console.WriteLine($"{name} (pid {proxy.Pid}) ready on {url}");
-        return proxy;
+        return (proxy, url);
     }
 
     private ChildProcess Start(string name, string file, string[] args)

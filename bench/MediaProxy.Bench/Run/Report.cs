@@ -55,6 +55,7 @@ internal static partial class Report
         var idle = r.ProbeIdle!.P99Ms;
         Row($"Accept p99 while {r.Plan.ReplayPlaybacks} playbacks replay (open loop, {r.Plan.ProbeRate:F0}/s)", p99, "ms", idle, "idle p99", p99 / idle, "≤ 2×", p99 / idle <= 2, "F2");
 
+        rows.AddRange(EmbeddedRows(r));
         rows.AddRange(OutageRows(r));
         return Format(rows);
     }
@@ -150,6 +151,7 @@ internal static partial class Report
             doc.AppendLine(CultureInfo.InvariantCulture, $"- accept latency {name}: {p.Sent} posts, {p.Failed} failed; p50 {p.P50Ms:F2} ms, p99 {p.P99Ms:F2} ms, p99.9 {p.P999Ms:F2} ms, max {p.MaxMs:F2} ms.");
         }
 
+        EmbeddedSection(doc, r);
         OutageSection(doc, r);
 
         doc.AppendLine().AppendLine("## Scale (derived from the per-event costs above)").AppendLine();
@@ -245,6 +247,23 @@ internal static partial class Report
           giving way to these posts as it does by default (`ReplayYieldsToPosts`).
         - Redis memory: `MEMORY USAGE key SAMPLES 0` of sampled queue lists over the byte length of the JSON they hold.
           RSS: `VmRSS` of the proxy process from `/proc/<pid>/status`. CPU: utime + stime from `/proc/<pid>/stat`.
+        - Embedded store (issue 15), after the queued phase: the proxy with `ConnectionStrings__Redis` empty, so it
+          starts a Garnet server inside its own process, once in memory (no data directory; `Staging`, since
+          Production refuses a store that is not durable) and once durable (`MediaProxy__Embedded__DataDirectory` a
+          fresh folder on disk: AOF with commit wait and checkpoints, as `dotnet run` and the container run it), each
+          a fresh process with the queued phase's settings plus `StoreGuard:MaxPendingPlaybacks` 1,000,000 (the
+          default cap, the store's memory over 16 KB, is 4,096 playbacks with the default 64 MB). From the moment the
+          process is started, `/health/ready` and a post (sessionStart + 1 event) are each tried every 10 ms: the
+          first 200 and the first 202 are the start-up figures, with the CPU seconds the process had used by the
+          first 202, which a busy machine inflates far less (the build is not counted; `dotnet` loads the built
+          DLL); the same proxy on redis-server is started the same way first, for reference. Then {{r.Plan.QueuedPlaybacks:N0}} playbacks are queued as in the queued phase (sessionStart + 1 event, the sessions
+          call never returns), and 2 s later `VmRSS` (the store's memory included) is read, with the GC heap after
+          its last collection and the GC's committed memory from `/metrics` (Garnet keeps lists and hashes as .NET
+          objects on that heap). Then the queued phase's
+          proxy run: {{r.Plan.ServerWarmup.TotalSeconds:F0}} s of warm-up, the best of {{r.Plan.Repeats}} closed-loop runs of single-event posts, compared with
+          the queued phase's proxy on redis-server in the same run (the phase run alone measures that proxy first,
+          the same way). Server CPU per post beside each: on redis-server the proxy's and Redis's, embedded the
+          proxy's alone, which includes the store's.
         - Outage (issue 14), three parts, each on a fresh proxy with the defaults above and an emptied Redis; the fake
           upstream switches at run time between healthy, failing (503 + `Retry-After: 1` to every call) and hanging
           (no answer, nothing created, until the caller gives up), takes a sessions latency and a cap on concurrent

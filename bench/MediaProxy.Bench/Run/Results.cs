@@ -72,6 +72,8 @@ internal sealed class Results
 
     public OutageResults Outage { get; } = new();
 
+    public EmbeddedResults Embedded { get; } = new();
+
     /// <summary>Per accepted event: calls of each command, background work (measured idle, scaled to the window) subtracted.</summary>
     public Dictionary<string, double> CallsPerEvent()
     {
