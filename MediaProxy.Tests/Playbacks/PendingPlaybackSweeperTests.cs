@@ -1,0 +1,95 @@
+using MediaProxy.Core.Playbacks;
+using MediaProxy.Core.Upstream;
+
+namespace MediaProxy.Tests.Playbacks;
+
+/// <summary>
+/// The sweeper on a real store (through a counting decorator) and a fake clock: it schedules the longest-due
+/// playbacks, no more than the worker has room for; while the upstream is down it reads nothing, except the one
+/// oldest playback when a probe is due (its call is the probe).
+/// </summary>
+public sealed class PendingPlaybackSweeperTests(StageFixture fixture) : IClassFixture<StageFixture>
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task SweepAsync_UpstreamDownNoProbeDue_ReadsNothingSchedulesNothing()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        await DueAsync(rig, 5);
+        await rig.BringDownAsync();
+        rig.Coordination.Calls.Reset();
+
+        await rig.Get<PendingPlaybackSweeper>().SweepAsync(None);
+
+        Assert.Equal(0, rig.Coordination.Calls.Total);
+        Assert.Equal(0, rig.Scheduler.Count);
+    }
+
+    [Fact]
+    public async Task SweepAsync_UpstreamDownProbeDue_SchedulesOnlyTheOldestDue()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var due = await DueAsync(rig, 5);
+        await rig.BringDownAsync();
+        rig.AdvanceToProbe();
+
+        await rig.Get<PendingPlaybackSweeper>().SweepAsync(None);
+
+        Assert.Equal([1], rig.Coordination.DueReads);
+        Assert.Equal([due[0]], Scheduled(rig));
+    }
+
+    [Fact]
+    public async Task SweepAsync_UpstreamUp_SchedulesAsManyAsTheWorkerHasRoomForLongestDueFirst()
+    {
+        // Room for 2 sessions calls and 3 event posts: 5 playbacks.
+        await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => (o.MaxConcurrentSessionCalls, o.MaxConcurrentEventSends) = (2, 3));
+        var due = await DueAsync(rig, 8);
+        await rig.Coordination.MarkPendingAsync(NewKey(), rig.Time.GetUtcNow().AddMinutes(1), None);
+
+        await rig.Get<PendingPlaybackSweeper>().SweepAsync(None);
+
+        Assert.Equal(due.Take(5), Scheduled(rig));
+    }
+
+    [Fact]
+    public async Task SweepAsync_SomeScheduledAlready_OnlyTheRestOfTheRoom()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => (o.MaxConcurrentSessionCalls, o.MaxConcurrentEventSends) = (2, 3));
+        var due = await DueAsync(rig, 8);
+        rig.Scheduler.Schedule(NewKey());
+        rig.Scheduler.Schedule(NewKey());
+
+        await rig.Get<PendingPlaybackSweeper>().SweepAsync(None);
+
+        Assert.Equal(due.Take(3), Scheduled(rig).Skip(2));
+    }
+
+    /// <summary><paramref name="count"/> playbacks due since 1..count minutes ago, the longest due first.</summary>
+    private static async Task<List<string>> DueAsync(PlaybackRig rig, int count)
+    {
+        var keys = new List<string>();
+        for (var i = count; i >= 1; i--)
+        {
+            var key = NewKey();
+            await rig.Coordination.MarkPendingAsync(key, rig.Time.GetUtcNow().AddMinutes(-i), None);
+            keys.Add(key);
+        }
+
+        return keys;
+    }
+
+    private static List<string> Scheduled(PlaybackRig rig)
+    {
+        var keys = new List<string>();
+        while (rig.Scheduler.Reader.TryRead(out var key))
+        {
+            keys.Add(key);
+        }
+
+        return keys;
+    }
+
+    private static string NewKey() => Guid.NewGuid().ToString("N");
+}

@@ -1,0 +1,45 @@
+using MediaProxy.Core.Playbacks;
+
+namespace MediaProxy.Tests.Playbacks;
+
+/// <summary>The stages run in turn while they move the playback on; the worker gets the first other outcome.</summary>
+public sealed class PlaybackStagesTests(StageFixture fixture) : IClassFixture<StageFixture>
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task RunAsync_StartingWithQueuedEvents_SessionThenReplayThenDone()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, playback: o => o.ReplayBatchSize = 2);
+        var key = await rig.StartingAsync(Guid.NewGuid().ToString("N"), queued: 5);
+
+        var outcome = await rig.Get<PlaybackStages>().RunAsync(key, null, None);
+
+        Assert.Equal(StageOutcome.Done, outcome);
+        var playback = await rig.GetAsync(key);
+        Assert.Equal(PlaybackState.Live, playback.State);
+        Assert.Equal([1, 2, 3, 4, 5], rig.Delivered(playback.SessionId!));
+    }
+
+    [Fact]
+    public async Task RunAsync_StageParked_ParkedHandedToTheWorker()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(Guid.NewGuid().ToString("N"), queued: 1);
+        await rig.BringDownAsync();
+
+        Assert.Equal(StageOutcome.Parked, await rig.Get<PlaybackStages>().RunAsync(key, null, None));
+    }
+
+    [Fact]
+    public async Task RunAsync_UnknownOrFailedPlayback_DoneWithoutACall()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var failed = await rig.StartingAsync(Guid.NewGuid().ToString("N"));
+        await rig.Store.RecordErrorAsync(failed, "refused", PlaybackError.Failed, None);
+
+        Assert.Equal(StageOutcome.Done, await rig.Get<PlaybackStages>().RunAsync(failed, null, None));
+        Assert.Equal(StageOutcome.Done, await rig.Get<PlaybackStages>().RunAsync(Guid.NewGuid().ToString("N"), null, None));
+        Assert.Equal(0, rig.SessionCalls(failed));
+    }
+}

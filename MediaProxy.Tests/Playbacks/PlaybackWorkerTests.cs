@@ -1,0 +1,114 @@
+using MediaProxy.Core.Playbacks;
+using MediaProxy.Core.Upstream;
+
+namespace MediaProxy.Tests.Playbacks;
+
+/// <summary>
+/// The worker against a real HTTP upstream and a real store (seen through counting decorators) on a fake clock:
+/// it works a scheduled playback under a lease and writes the stage's outcome to the pending index; while the
+/// upstream is down and no probe is due it does nothing at all for a scheduled playback.
+/// </summary>
+public sealed class PlaybackWorkerTests(StageFixture fixture) : IClassFixture<StageFixture>
+{
+    [Fact]
+    public async Task ExecuteAsync_UpstreamDownNoProbeDue_ScheduledPlaybacksNeitherLeasedNorCostAStoreCommand()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var keys = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            keys.Add(await rig.StartingAsync(NewKey(), queued: 1));
+        }
+
+        await rig.BringDownAsync();
+        rig.Store.Calls.Reset();
+        rig.Coordination.Calls.Reset();
+        await rig.StartWorkerAsync();
+
+        keys.ForEach(rig.Scheduler.Schedule);
+        await IdleAsync(rig);
+
+        Assert.Equal(0, rig.Coordination.Calls.Total);
+        Assert.Equal(0, rig.Store.Calls.Total);
+        foreach (var key in keys)
+        {
+            Assert.False(await rig.IsLeasedAsync(key));
+            Assert.Equal(0, rig.SessionCalls(key));
+        }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_Scheduled_WorkedUnderALeaseToLiveThenOffTheIndex()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey(), queued: 2);
+        await rig.StartWorkerAsync();
+
+        rig.Scheduler.Schedule(key);
+        await IdleAsync(rig);
+
+        var playback = await rig.GetAsync(key);
+        Assert.Equal(PlaybackState.Live, playback.State);
+        Assert.Equal([1, 2], rig.Delivered(playback.SessionId!));
+        Assert.Equal(1, rig.Coordination.Calls["TryAcquireLeaseAsync"]);
+        Assert.False(await rig.IsLeasedAsync(key));
+        Assert.Null(await rig.PendingScoreAsync(key));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_StageRetryAfter_DueAfterItsDelayAndLeaseFreed()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey());
+        // Retry-After 5 s is above any draw of the first backoff (≤ 1 s): the delay is exactly 5 s.
+        rig.Upstream.FailNextSessionCalls(body => body.Contains(key, StringComparison.Ordinal), 1, 429, TimeSpan.FromSeconds(5));
+        await rig.StartWorkerAsync();
+
+        rig.Scheduler.Schedule(key);
+        await IdleAsync(rig);
+
+        Assert.Equal(rig.NowScore + 5_000, await rig.PendingScoreAsync(key));
+        Assert.False(await rig.IsLeasedAsync(key));
+        Assert.Equal(PlaybackState.Starting, (await rig.GetAsync(key)).State);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_StageParked_DueNowLeaseFreed()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => o.OutageThreshold = 1);
+        var key = await rig.StartingAsync(NewKey());
+        rig.Time.Advance(TimeSpan.FromMinutes(1));
+        rig.Upstream.FailNextSessionCalls(body => body.Contains(key, StringComparison.Ordinal), 1, 503);
+        await rig.StartWorkerAsync();
+
+        rig.Scheduler.Schedule(key);
+        await IdleAsync(rig);
+
+        Assert.False(rig.Gate.Health.IsAvailable);
+        Assert.Equal(rig.NowScore, await rig.PendingScoreAsync(key));
+        Assert.False(await rig.IsLeasedAsync(key));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_PlaybackFailedByTheUpstream_OffTheIndexListedAsFailed()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey());
+        rig.Upstream.FailNextSessionCalls(body => body.Contains(key, StringComparison.Ordinal), 1, 400);
+        await rig.StartWorkerAsync();
+
+        rig.Scheduler.Schedule(key);
+        await IdleAsync(rig);
+
+        Assert.Equal(PlaybackState.Failed, (await rig.GetAsync(key)).State);
+        Assert.Null(await rig.PendingScoreAsync(key));
+        Assert.True(await rig.IsListedFailedAsync(key));
+    }
+
+    /// <summary>Every scheduled playback has been worked (or passed over) and nothing is running.</summary>
+    private static Task IdleAsync(PlaybackRig rig) => Eventually.WaitUntilAsync(
+        () => rig.Scheduler.Count == 0 && rig.Get<PlaybackWorker>().Working == 0, TimeSpan.FromSeconds(30),
+        () => $"{rig.Scheduler.Count} scheduled, {rig.Get<PlaybackWorker>().Working} working");
+
+    private static string NewKey() => Guid.NewGuid().ToString("N");
+}

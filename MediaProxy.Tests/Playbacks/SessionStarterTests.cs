@@ -1,0 +1,224 @@
+using MediaProxy.Core.Playbacks;
+using MediaProxy.Core.Upstream;
+
+namespace MediaProxy.Tests.Playbacks;
+
+/// <summary>
+/// The first stage against a real HTTP upstream and a real store, on a fake clock: only the upstream's refusal
+/// (400) or the age limit fails a playback; a call that was not sent costs it nothing; a failed call is tried again
+/// after a backoff drawn from its failures in a row, or parked when it left the upstream down.
+/// </summary>
+public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<StageFixture>
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task RunAsync_Answered_SessionRecordedAndNextStage()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey(), queued: 2);
+
+        var outcome = await RunAsync(rig, key);
+
+        Assert.Equal(StageOutcome.Next, outcome);
+        var playback = await rig.GetAsync(key);
+        Assert.Equal(PlaybackState.Replaying, playback.State);
+        Assert.Equal(playback.SessionId, Assert.Single(rig.Upstream.SessionsForMedia(key)).Id);
+    }
+
+    [Fact]
+    public async Task RunAsync_UpstreamDownNoProbeDue_ParkedWithoutACallOrAnErrorRecorded()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey());
+        await rig.BringDownAsync();
+        var snapshot = await rig.GetAsync(key);
+        rig.Store.Calls.Reset();
+
+        var outcome = await rig.Get<SessionStarter>().RunAsync(key, snapshot, null, None);
+
+        Assert.Equal(StageOutcome.Parked, outcome);
+        Assert.Equal(0, rig.Store.Calls.Total);
+        Assert.Equal(0, rig.SessionCalls(key));
+        var playback = await rig.GetAsync(key);
+        Assert.Equal((PlaybackState.Starting, 0, null), (playback.State, playback.Failures, playback.LastError));
+    }
+
+    [Fact]
+    public async Task RunAsync_DownAndProbeDue_TheCallIsTheProbeAndItsAnswerBringsTheUpstreamBack()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey());
+        await rig.BringDownAsync();
+        rig.AdvanceToProbe();
+
+        var outcome = await RunAsync(rig, key);
+
+        Assert.Equal(StageOutcome.Next, outcome);
+        Assert.Equal(1, rig.SessionCalls(key));
+        Assert.True(rig.Gate.Health.IsAvailable);
+    }
+
+    [Fact]
+    public async Task RunAsync_ServiceUnavailable_RetryAfterTheFirstFailuresBackoffAndTheFailureCounted()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey());
+        rig.Upstream.FailNextSessionCalls(Matches(key), 1, 503);
+
+        var outcome = await RunAsync(rig, key);
+
+        var retry = Assert.IsType<StageOutcome.Retry>(outcome);
+        Assert.InRange(retry.Delay, TimeSpan.Zero, rig.PlaybackOptions.RetryBaseDelay);
+        var playback = await rig.GetAsync(key);
+        Assert.Equal((PlaybackState.Starting, 1, false), (playback.State, playback.Failures, playback.SessionCallTimedOut));
+        Assert.Contains("503", playback.LastError, StringComparison.Ordinal);
+        Assert.True(rig.Gate.Health.IsAvailable);
+    }
+
+    [Fact]
+    public async Task RunAsync_TooManyRequestsWithRetryAfter_RetryNotBeforeIt()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey());
+        rig.Upstream.FailNextSessionCalls(Matches(key), 1, 429, retryAfter: TimeSpan.FromSeconds(7));
+
+        var outcome = await RunAsync(rig, key);
+
+        Assert.True(Assert.IsType<StageOutcome.Retry>(outcome).Delay >= TimeSpan.FromSeconds(7), $"{outcome}");
+    }
+
+    [Fact]
+    public async Task RunAsync_FailedManyTimesBefore_BackoffDrawnFromTheStoredFailures()
+    {
+        // Bound 10 ms for a first failure, up to an hour for the 21st: a backoff that ignored the stored count
+        // would never wait longer than 10 ms. (A correct one draws ≤ 10 ms for all three with p ≈ 2e-17.)
+        await using var rig = await PlaybackRig.StartAsync(fixture, playback: o => (o.RetryBaseDelay, o.RetryMaxDelay) = (TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)));
+        var delays = new List<TimeSpan>();
+        for (var i = 0; i < 3; i++)
+        {
+            var key = await rig.StartingAsync(NewKey());
+            for (var failure = 0; failure < 20; failure++)
+            {
+                await rig.Store.RecordErrorAsync(key, "earlier failure", PlaybackError.Retry, None);
+            }
+
+            rig.Upstream.FailNextSessionCalls(Matches(key), 1, 500);
+            delays.Add(Assert.IsType<StageOutcome.Retry>(await RunAsync(rig, key)).Delay);
+            Assert.Equal(21, (await rig.GetAsync(key)).Failures);
+        }
+
+        Assert.All(delays, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromHours(1)));
+        Assert.True(delays.Max() > TimeSpan.FromMilliseconds(10), string.Join(", ", delays));
+    }
+
+    [Fact]
+    public async Task RunAsync_FailureThatLeftTheUpstreamDown_ParkedNotRetriedAndTheFailureCounted()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => o.OutageThreshold = 1);
+        var key = await rig.StartingAsync(NewKey());
+        rig.Upstream.FailNextSessionCalls(Matches(key), 1, 503);
+
+        var outcome = await RunAsync(rig, key);
+
+        Assert.Equal(StageOutcome.Parked, outcome);
+        Assert.False(rig.Gate.Health.IsAvailable);
+        Assert.Equal((PlaybackState.Starting, 1), ((await rig.GetAsync(key)).State, (await rig.GetAsync(key)).Failures));
+    }
+
+    [Fact]
+    public async Task RunAsync_BadRequest_PlaybackFailedAndListedAsFailed()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey());
+        rig.Upstream.FailNextSessionCalls(Matches(key), 1, 400);
+
+        var outcome = await RunAsync(rig, key);
+
+        Assert.Equal(StageOutcome.Done, outcome);
+        var playback = await rig.GetAsync(key);
+        Assert.Equal(PlaybackState.Failed, playback.State);
+        Assert.Contains("400", playback.LastError, StringComparison.Ordinal);
+        Assert.True(await rig.IsListedFailedAsync(key));
+        Assert.True(rig.Gate.Health.IsAvailable);
+    }
+
+    [Fact]
+    public async Task RunAsync_SessionStartOlderThanMaxEventAge_PlaybackFailedWithoutACall()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey(), queued: 1);
+        rig.Time.Advance(rig.PlaybackOptions.MaxEventAge + TimeSpan.FromSeconds(1));
+
+        var outcome = await RunAsync(rig, key);
+
+        Assert.Equal(StageOutcome.Done, outcome);
+        Assert.Equal(0, rig.SessionCalls(key));
+        var playback = await rig.GetAsync(key);
+        Assert.Equal(PlaybackState.Failed, playback.State);
+        Assert.Contains("MaxEventAge", playback.LastError, StringComparison.Ordinal);
+        Assert.True(await rig.IsListedFailedAsync(key));
+    }
+
+    [Fact]
+    public async Task RunAsync_SessionStartJustWithinMaxEventAge_Sent()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey());
+        rig.Time.Advance(rig.PlaybackOptions.MaxEventAge - TimeSpan.FromSeconds(1));
+
+        Assert.Equal(StageOutcome.Next, await RunAsync(rig, key));
+        Assert.Equal(1, rig.SessionCalls(key));
+    }
+
+    [Fact]
+    public async Task RunAsync_SessionsCallTimedOut_RecordedAndTheNextCallWaitsTheMaximum()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey());
+        rig.Upstream.DelaySessions(Matches(key), TimeSpan.FromMinutes(10));
+        var timeout = rig.Get<SessionsCallTimeout>();
+
+        var first = RunAsync(rig, key);
+        await CallArrivedAsync(rig, key, 1);
+        rig.Time.Advance(rig.UpstreamOptions.AttemptTimeout);
+        var outcome = await first;
+
+        Assert.IsType<StageOutcome.Retry>(outcome);
+        var playback = await rig.GetAsync(key);
+        Assert.True(playback.SessionCallTimedOut);
+        Assert.Equal(PlaybackState.Starting, playback.State);
+        Assert.Equal(rig.UpstreamOptions.AttemptTimeout * 2, timeout.Current);
+
+        // Its next call waits the longest: an upstream answering within it makes at most one more session.
+        using var stop = new CancellationTokenSource();
+        var second = rig.Get<SessionStarter>().RunAsync(key, playback, null, stop.Token);
+        await CallArrivedAsync(rig, key, 2);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second);
+
+        Assert.Equal([rig.UpstreamOptions.AttemptTimeout, rig.UpstreamOptions.MaxSessionsAttemptTimeout], rig.SessionsApi.AttemptTimeouts);
+    }
+
+    [Fact]
+    public async Task RunAsync_NotTimedOutBefore_TheInstancesCurrentTimeout()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey());
+        rig.Get<SessionsCallTimeout>().TimedOut(); // another playback's call timed out: 20 s now
+
+        await RunAsync(rig, key);
+
+        Assert.Equal([rig.UpstreamOptions.AttemptTimeout * 2], rig.SessionsApi.AttemptTimeouts);
+    }
+
+    private static async Task<StageOutcome> RunAsync(PlaybackRig rig, string key) =>
+        await rig.Get<SessionStarter>().RunAsync(key, await rig.GetAsync(key), null, None);
+
+    private static Task CallArrivedAsync(PlaybackRig rig, string key, int calls) =>
+        Eventually.WaitUntilAsync(() => rig.SessionCalls(key) == calls, TimeSpan.FromSeconds(30), () => $"{rig.SessionCalls(key)} sessions calls");
+
+    private static Func<string, bool> Matches(string key) => body => body.Contains(key, StringComparison.Ordinal);
+
+    private static string NewKey() => Guid.NewGuid().ToString("N");
+}
