@@ -37,28 +37,25 @@ public sealed class PlaybackLease : IAsyncDisposable
     public bool Lost { get; private set; }
 
     /// <summary>
-    /// Done for now: off the index when <paramref name="dueIn"/> is null (unless new work was marked meanwhile),
-    /// else due again that much later; the lease is freed either way.
+    /// Done for now: off the index when <paramref name="dueIn"/> is null, else due again that much later, unless
+    /// new work was marked meanwhile (that mark stays); the lease is freed either way.
     /// </summary>
     public async Task CompleteAsync(TimeSpan? dueIn)
     {
         var score = await EndAsync();
-        if (dueIn is { } delay)
+        if (dueIn <= TimeSpan.Zero)
         {
-            if (score is { } s && delay > TimeSpan.Zero)
-            {
-                await _coordination.DeferPendingAsync(PlaybackKey, s, _time.GetUtcNow() + delay, CancellationToken.None);
-            }
-            else
-            {
-                await _coordination.MarkPendingAsync(PlaybackKey, _time.GetUtcNow() + delay, CancellationToken.None);
-            }
+            // Due now: never later than a mark anyone made meanwhile.
+            await _coordination.MarkPendingAsync(PlaybackKey, _time.GetUtcNow() + dueIn.Value, CancellationToken.None);
         }
         else if (score is { } s)
         {
-            await _coordination.ClearPendingAsync(PlaybackKey, s, CancellationToken.None);
+            await (dueIn is { } delay
+                ? _coordination.DeferPendingAsync(PlaybackKey, s, _time.GetUtcNow() + delay, CancellationToken.None)
+                : _coordination.ClearPendingAsync(PlaybackKey, s, CancellationToken.None));
         }
 
+        // Else a renewal found someone's mark (new work, due now): it stands, sooner than any delay of ours.
         await _coordination.ReleaseLeaseAsync(PlaybackKey, Owner, CancellationToken.None);
     }
 

@@ -178,6 +178,22 @@ public sealed class PlaybackLeaseTests(StageFixture fixture) : IClassFixture<Sta
     }
 
     [Fact]
+    public async Task CompleteAsync_DelayAfterARenewalSawADueNowMark_MarkKept()
+    {
+        await using var rig = await StartAsync();
+        var lease = (await AcquireAsync(rig.Get<LeaseKeeper>(), 1))[0];
+        var mark = await MarkDueNowAsync(rig, lease);
+        rig.Time.Advance(Ttl / 3);
+        await RenewalsAsync(rig, 1);
+
+        await lease.CompleteAsync(TimeSpan.FromSeconds(20));
+
+        // Whoever marked it wants it worked now, not after this lease's retry delay.
+        Assert.Equal(mark, await rig.PendingScoreAsync(lease.PlaybackKey));
+        Assert.False(await rig.IsLeasedAsync(lease.PlaybackKey));
+    }
+
+    [Fact]
     public async Task CompleteAsync_Parked_DueNowAndLeaseFreed()
     {
         await using var rig = await StartAsync();
