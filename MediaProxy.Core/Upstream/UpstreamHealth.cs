@@ -25,14 +25,22 @@ public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, Ti
 
     public bool IsAvailable => !_down;
 
-    /// <summary>While down, when the next probe may go out; null while up.</summary>
+    /// <summary>
+    /// While down, when the next probe may go out; null while up. Never while a probe is out (it may wait a whole
+    /// attempt timeout for its answer): the worker, the sweeper and the gate then lease, read and wait for nothing.
+    /// </summary>
     public DateTimeOffset? NextProbeAt
     {
         get
         {
             lock (_gate)
             {
-                return _down ? _nextProbe : null;
+                if (!_down)
+                {
+                    return null;
+                }
+
+                return _probing ? DateTimeOffset.MaxValue : _nextProbe;
             }
         }
     }

@@ -66,6 +66,23 @@ public sealed class PendingPlaybackSweeperTests(StageFixture fixture) : IClassFi
         Assert.Equal(due.Take(3), Scheduled(rig).Skip(2));
     }
 
+    [Fact]
+    public async Task SweepAsync_ProbeInFlight_ReadsNothing()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        await DueAsync(rig, 5);
+        await rig.BringDownAsync();
+        rig.AdvanceToProbe();
+        // This interval's probe is out (another playback's call, still waiting for its answer).
+        Assert.Equal(HealthPermit.Probe, rig.Gate.Health.TryEnter());
+        rig.Coordination.Calls.Reset();
+
+        await rig.Get<PendingPlaybackSweeper>().SweepAsync(None);
+
+        Assert.Equal(0, rig.Coordination.Calls.Total);
+        Assert.Equal(0, rig.Scheduler.Count);
+    }
+
     /// <summary><paramref name="count"/> playbacks due since 1..count minutes ago, the longest due first.</summary>
     private static async Task<List<string>> DueAsync(PlaybackRig rig, int count)
     {

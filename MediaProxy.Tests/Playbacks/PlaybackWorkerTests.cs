@@ -38,6 +38,32 @@ public sealed class PlaybackWorkerTests(StageFixture fixture) : IClassFixture<St
     }
 
     [Fact]
+    public async Task ExecuteAsync_ProbeInFlight_ScheduledPlaybacksNeitherLeasedNorCostAStoreCommand()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var keys = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            keys.Add(await rig.StartingAsync(NewKey(), queued: 1));
+        }
+
+        await rig.BringDownAsync();
+        rig.AdvanceToProbe();
+        // This interval's probe is out: another playback's call, waiting for its answer (a hung upstream: up to
+        // the sessions attempt timeout).
+        Assert.Equal(HealthPermit.Probe, rig.Gate.Health.TryEnter());
+        rig.Store.Calls.Reset();
+        rig.Coordination.Calls.Reset();
+        await rig.StartWorkerAsync();
+
+        keys.ForEach(rig.Scheduler.Schedule);
+        await IdleAsync(rig);
+
+        Assert.Equal(0, rig.Coordination.Calls.Total);
+        Assert.Equal(0, rig.Store.Calls.Total);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_Scheduled_WorkedUnderALeaseToLiveThenOffTheIndex()
     {
         await using var rig = await PlaybackRig.StartAsync(fixture);

@@ -113,6 +113,23 @@ public sealed class UpstreamGateTests : IDisposable
     }
 
     [Fact]
+    public async Task EnterAsync_ProbeInFlight_RefusedAtOnceWithoutWaitingForASlot()
+    {
+        await GoDownAsync();
+        _time.SetUtcNow(_gate.Health.NextProbeAt!.Value);
+        var probe = await EnterAsync(UpstreamCall.Sessions);
+        Assert.Equal(HealthPermit.Probe, probe.Permit);
+        while (_gate.Sessions.TryAcquire(out _))
+        {
+        }
+
+        var entering = _gate.EnterAsync(UpstreamCall.Sessions, wait: true, CancellationToken.None);
+
+        Assert.True(entering.IsCompleted, "the gate waited for a slot while the probe was out");
+        Assert.Null(await entering);
+    }
+
+    [Fact]
     public async Task Exit_FailuresInARow_DownAndLimitCut()
     {
         await GoDownAsync();

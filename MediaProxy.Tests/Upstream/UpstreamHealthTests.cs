@@ -137,6 +137,22 @@ public sealed class UpstreamHealthTests
     }
 
     [Fact]
+    public void NextProbeAt_ProbeInFlight_NoProbeDueUntilItsAnswer()
+    {
+        var health = Create();
+        Fail(health, Threshold);
+        _time.SetUtcNow(health.NextProbeAt!.Value);
+        Assert.Equal(HealthPermit.Probe, health.TryEnter());
+
+        // The probe may wait for its answer for a whole attempt timeout: meanwhile no other probe is due.
+        _time.Advance(Interval * 3);
+        Assert.True(health.NextProbeAt > _time.GetUtcNow(), $"next probe at {health.NextProbeAt}, now {_time.GetUtcNow()}");
+
+        health.Report(HealthPermit.Probe, UpstreamSignal.Failing, null);
+        Assert.InRange(health.NextProbeAt!.Value - _time.GetUtcNow(), Interval, Interval * 1.5);
+    }
+
+    [Fact]
     public void Report_WentDownWithRetryAfterLongerThanTheInterval_NoProbeBeforeRetryAfter()
     {
         var health = Create();
