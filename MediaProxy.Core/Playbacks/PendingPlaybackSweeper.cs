@@ -31,8 +31,9 @@ public sealed partial class PendingPlaybackSweeper(
         try
         {
             var now = Time.GetUtcNow();
+            // The scheduler's count includes the playbacks being worked: what is left is the worker's free room.
             var room = gate.Health.IsAvailable
-                ? Math.Min(MaxPerSweep, worker.Capacity - worker.Working - work.Count)
+                ? Math.Min(MaxPerSweep, worker.Capacity - work.Count)
                 : gate.Health.NextProbeAt <= now ? 1 : 0;
             if (room <= 0)
             {

@@ -67,6 +67,39 @@ public sealed class PendingPlaybackSweeperTests(StageFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task SweepAsync_WorkerPartlyBusy_SchedulesWhatIsFreeOfItsCapacity()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => (o.MaxConcurrentSessionCalls, o.MaxConcurrentEventSends) = (2, 3));
+        var worker = rig.Get<PlaybackWorker>();
+        await rig.StartWorkerAsync();
+        // Two playbacks whose sessions calls hang: 2 of the worker's 5 are busy.
+        for (var i = 0; i < 2; i++)
+        {
+            var key = await rig.StartingAsync(NewKey());
+            rig.Upstream.DelaySessions(body => body.Contains(key, StringComparison.Ordinal), TimeSpan.FromMinutes(10));
+            rig.Scheduler.Schedule(key);
+        }
+
+        await Eventually.WaitUntilAsync(() => worker.Working == 2 && rig.Gate.Sessions.InFlight == 2, TimeSpan.FromSeconds(30));
+        // Playbacks long due whose work is already done elsewhere: whoever is scheduled takes them off the index.
+        var due = await DueAsync(rig, 8);
+
+        await rig.Get<PendingPlaybackSweeper>().SweepAsync(None);
+        await Eventually.WaitUntilAsync(() => rig.Scheduler.Count == 2 && worker.Working == 2, TimeSpan.FromSeconds(30));
+
+        var worked = new List<string>();
+        foreach (var key in due)
+        {
+            if (await rig.PendingScoreAsync(key) is null)
+            {
+                worked.Add(key);
+            }
+        }
+
+        Assert.Equal(due.Take(3), worked);
+    }
+
+    [Fact]
     public async Task SweepAsync_ProbeInFlight_ReadsNothing()
     {
         await using var rig = await PlaybackRig.StartAsync(fixture);
