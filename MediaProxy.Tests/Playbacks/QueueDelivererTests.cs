@@ -100,6 +100,27 @@ public sealed class QueueDelivererTests(StageFixture fixture) : IClassFixture<St
     }
 
     [Fact]
+    public async Task RunAsync_FailedManyTimesBefore_BackoffDrawnFromTheStoredFailures()
+    {
+        // As for the sessions call: ≤ 10 ms for a first failure, up to an hour for the 21st.
+        await using var rig = await PlaybackRig.StartAsync(fixture, playback: o => (o.RetryBaseDelay, o.RetryMaxDelay) = (TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)));
+        var delays = new List<TimeSpan>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (key, sid) = await rig.ReplayingAsync(NewKey(), queued: 1);
+            for (var failure = 0; failure < 20; failure++)
+            {
+                await rig.Store.RecordErrorAsync(key, "earlier failure", PlaybackError.Retry, None);
+            }
+
+            rig.Upstream.FailNextEvents(Matches(key), 1, 500);
+            delays.Add(Assert.IsType<StageOutcome.Retry>(await RunAsync(rig, key, sid)).Delay);
+        }
+
+        Assert.True(delays.Max() > TimeSpan.FromMilliseconds(10), string.Join(", ", delays));
+    }
+
+    [Fact]
     public async Task RunAsync_FailureThatLeftTheUpstreamDown_ParkedNotRetried()
     {
         await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => o.OutageThreshold = 1);
