@@ -177,11 +177,13 @@ internal sealed class PlaybackRig : IAsyncDisposable
     /// <summary>Sessions calls answering 503 through the gate until this instance takes the upstream as down.</summary>
     public async Task BringDownAsync(TimeSpan? retryAfter = null)
     {
-        while (Gate.Health.IsAvailable)
+        for (var i = 0; i < UpstreamOptions.OutageThreshold; i++)
         {
             var pass = await Gate.EnterAsync(UpstreamCall.Sessions, wait: false, None) ?? throw new InvalidOperationException("gate refused");
             Gate.Exit(pass, UpstreamResult.FromStatus(HttpStatusCode.ServiceUnavailable, null, forEvent: false, retryAfter));
         }
+
+        Assert.False(Gate.Health.IsAvailable, "the upstream is still taken as up");
     }
 
     /// <summary>The clock moved to the moment the next probe may go out.</summary>
