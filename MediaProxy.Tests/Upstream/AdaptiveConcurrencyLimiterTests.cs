@@ -166,6 +166,58 @@ public sealed class AdaptiveConcurrencyLimiterTests
     }
 
     [Fact]
+    public void Release_TooManyRequests_DownToTheCallsInFlightThenCut()
+    {
+        var limiter = Create();
+        var permits = Take(limiter, 20);
+
+        limiter.Release(permits[0], LimiterSample.Refused, Usual);
+
+        // The upstream took the 20 in flight, no more: 20 × 0.9.
+        Assert.Equal(18, limiter.Limit);
+    }
+
+    [Fact]
+    public void Release_TooManyRequestsOfARoundAlreadyCut_NoSecondCutButNeverAboveTheCallsInFlight()
+    {
+        var limiter = Create();
+        var permits = Take(limiter, 20);
+        limiter.Release(permits[0], LimiterSample.Refused, Usual);
+
+        limiter.Release(permits[1], LimiterSample.Refused, Usual);
+        Assert.Equal(18, limiter.Limit);
+        foreach (var permit in permits.Skip(2).Take(8))
+        {
+            limiter.Release(permit, LimiterSample.None, TimeSpan.Zero);
+        }
+
+        limiter.Release(permits[10], LimiterSample.Refused, Usual);
+
+        // 9 still in flight when it came back refused: the upstream took 10 at most.
+        Assert.Equal(10, limiter.Limit);
+    }
+
+    [Fact]
+    public void Restart_AfterCuts_AtLeastAnEighthOfTheCeilingAndGrowingByOnePerAnswer()
+    {
+        var limiter = Create();
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.True(limiter.TryAcquire(out var permit));
+            limiter.Release(permit, LimiterSample.Overloaded, TimeSpan.Zero);
+        }
+
+        Assert.Equal(1, limiter.Limit);
+
+        limiter.Restart();
+
+        Assert.Equal(Ceiling / 8, limiter.Limit);
+        var inFlight = new Queue<LimiterPermit>(Take(limiter, Ceiling / 8));
+        AnswerInTurn(limiter, inFlight, 10);
+        Assert.Equal((Ceiling / 8) + 10, limiter.Limit);
+    }
+
+    [Fact]
     public void Release_OverloadedAtOne_StaysAtOne()
     {
         var limiter = Create(ceiling: 1);

@@ -153,6 +153,55 @@ public sealed class UpstreamGateTests : IDisposable
     }
 
     [Fact]
+    public async Task Exit_TooManyRequests_LimitDownToTheCallsInFlightNotJustCut()
+    {
+        var passes = new List<UpstreamPass>();
+        for (var i = 0; i < 5; i++)
+        {
+            passes.Add(await EnterAsync(UpstreamCall.Events));
+        }
+
+        _gate.Exit(passes[0], Status(429));
+
+        // 5 in flight when it was refused, × 0.9: a 503 would have cut 8 to 7.
+        Assert.Equal(4, _gate.Events.Limit);
+    }
+
+    [Fact]
+    public async Task Exit_ProbeAnswered_LimitsCutBeforeTheOutageRaisedToAnEighthOfTheirCeilings()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var options = Options.Create(new UpstreamOptions
+        {
+            OutageThreshold = Threshold,
+            ProbeInterval = TimeSpan.FromSeconds(10),
+            MaxConcurrentSessionCalls = 64,
+            MaxConcurrentEventSends = 128,
+        });
+        var gate = new UpstreamGate(new UpstreamHealth(options, _time, NullLogger<UpstreamHealth>.Instance), options, _time,
+            services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        foreach (var call in new[] { UpstreamCall.Sessions, UpstreamCall.Events })
+        {
+            // Refused while alone in flight: down to 1.
+            gate.Exit((await gate.EnterAsync(call, wait: false, CancellationToken.None))!.Value, Status(429));
+        }
+
+        for (var i = 0; i < Threshold; i++)
+        {
+            gate.Exit((await gate.EnterAsync(UpstreamCall.Events, wait: false, CancellationToken.None))!.Value, Status(503));
+        }
+
+        Assert.Equal((false, 1, 1), (gate.Health.IsAvailable, gate.Sessions.Limit, gate.Events.Limit));
+        _time.SetUtcNow(gate.Health.NextProbeAt!.Value);
+
+        gate.Exit((await gate.EnterAsync(UpstreamCall.Sessions, wait: false, CancellationToken.None))!.Value, Status(400));
+
+        // What was learnt before and during the outage says nothing of the upstream's capacity now.
+        Assert.True(gate.Health.IsAvailable);
+        Assert.Equal((8, 16), (gate.Sessions.Limit, gate.Events.Limit));
+    }
+
+    [Fact]
     public async Task Exit_ProbeAnswered_UpAndSlotReturned()
     {
         await GoDownAsync();
