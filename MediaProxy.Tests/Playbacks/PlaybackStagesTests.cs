@@ -1,8 +1,12 @@
 using MediaProxy.Core.Playbacks;
+using MediaProxy.Core.Upstream;
 
 namespace MediaProxy.Tests.Playbacks;
 
-/// <summary>The stages run in turn while they move the playback on; the worker gets the first other outcome.</summary>
+/// <summary>
+/// The stages run in turn while they move the playback on; the worker gets the first other outcome. A sessions slot
+/// reserved for the playback goes to its sessions call, or back to the gate when it is not starting any more.
+/// </summary>
 public sealed class PlaybackStagesTests(StageFixture fixture) : IClassFixture<StageFixture>
 {
     private static readonly CancellationToken None = CancellationToken.None;
@@ -41,5 +45,35 @@ public sealed class PlaybackStagesTests(StageFixture fixture) : IClassFixture<St
         Assert.Equal(StageOutcome.Done, await rig.Get<PlaybackStages>().RunAsync(failed, null, None));
         Assert.Equal(StageOutcome.Done, await rig.Get<PlaybackStages>().RunAsync(Guid.NewGuid().ToString("N"), null, None));
         Assert.Equal(0, rig.SessionCalls(failed));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReservedSlot_TheSessionsCallMadeOnIt()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => o.MaxConcurrentSessionCalls = 1);
+        var key = await rig.StartingAsync(Guid.NewGuid().ToString("N"), queued: 1);
+        var reserved = await rig.Gate.EnterAsync(UpstreamCall.Sessions, wait: false, None);
+        Assert.NotNull(reserved);
+
+        Assert.Equal(StageOutcome.Done, await rig.Get<PlaybackStages>().RunAsync(key, reserved, None));
+
+        Assert.Equal(PlaybackState.Live, (await rig.GetAsync(key)).State);
+        Assert.Equal(0, rig.Gate.Sessions.InFlight);
+    }
+
+    [Fact]
+    public async Task RunAsync_ReservedSlotButNoLongerStarting_SlotGivenBack()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => o.MaxConcurrentSessionCalls = 1);
+        // Another instance started its session while this one waited for a slot.
+        var (key, _) = await rig.ReplayingAsync(Guid.NewGuid().ToString("N"), queued: 2);
+        var reserved = await rig.Gate.EnterAsync(UpstreamCall.Sessions, wait: false, None);
+        Assert.NotNull(reserved);
+
+        Assert.Equal(StageOutcome.Done, await rig.Get<PlaybackStages>().RunAsync(key, reserved, None));
+
+        Assert.Equal(PlaybackState.Live, (await rig.GetAsync(key)).State);
+        Assert.Equal(1, rig.SessionCalls(key));
+        Assert.Equal(0, rig.Gate.Sessions.InFlight);
     }
 }

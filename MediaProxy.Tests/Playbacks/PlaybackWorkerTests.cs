@@ -5,8 +5,9 @@ namespace MediaProxy.Tests.Playbacks;
 
 /// <summary>
 /// The worker against a real HTTP upstream and a real store (seen through counting decorators) on a fake clock:
-/// it works a scheduled playback under a lease and writes the stage's outcome to the pending index; while the
-/// upstream is down and no probe is due it does nothing at all for a scheduled playback.
+/// it works a scheduled playback under a lease and writes the stage's outcome to the pending index; a playback whose
+/// sessions call finds no slot waits for one in memory, holding no lease; while the upstream is down and no probe is
+/// due (or the probe is out) it does nothing at all for a scheduled playback.
 /// </summary>
 public sealed class PlaybackWorkerTests(StageFixture fixture) : IClassFixture<StageFixture>
 {
@@ -129,6 +130,56 @@ public sealed class PlaybackWorkerTests(StageFixture fixture) : IClassFixture<St
         Assert.Equal(PlaybackState.Failed, (await rig.GetAsync(key)).State);
         Assert.Null(await rig.PendingScoreAsync(key));
         Assert.True(await rig.IsListedFailedAsync(key));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_NoSessionSlot_WaitsHoldingNoLeaseThenWorkedOnTheSlotReservedForIt()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => o.MaxConcurrentSessionCalls = 1);
+        var key = await rig.StartingAsync(NewKey(), queued: 1);
+        var other = await rig.Gate.EnterAsync(UpstreamCall.Sessions, wait: false, CancellationToken.None); // another playback's call
+        Assert.NotNull(other);
+        await rig.StartWorkerAsync();
+
+        rig.Scheduler.Schedule(key);
+        await IdleAsync(rig);
+
+        // Waiting in memory: no lease, no call, and the others kept off it for a while.
+        Assert.False(await rig.IsLeasedAsync(key));
+        Assert.Equal(0, rig.SessionCalls(key));
+        Assert.Equal(rig.NowScore + 30_000, await rig.PendingScoreAsync(key));
+
+        rig.Gate.Exit(other.Value, UpstreamResult.FromStatus(System.Net.HttpStatusCode.Created, null, forEvent: false, retryAfter: null));
+        await Eventually.WaitUntilAsync(async () => (await rig.GetAsync(key)).State == PlaybackState.Live, TimeSpan.FromSeconds(30));
+        await IdleAsync(rig);
+
+        Assert.Equal(1, rig.SessionCalls(key));
+        Assert.Equal([1], rig.Delivered((await rig.GetAsync(key)).SessionId!));
+        Assert.Null(await rig.PendingScoreAsync(key));
+        Assert.Equal(0, rig.Gate.Sessions.InFlight);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_FoundDueWhileWaitingForASlot_OnlyItsMarkMovedOnNoLease()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => o.MaxConcurrentSessionCalls = 1);
+        var key = await rig.StartingAsync(NewKey());
+        Assert.True(rig.Gate.Sessions.TryAcquire(out _)); // another playback's call, answering late
+        await rig.StartWorkerAsync();
+        rig.Scheduler.Schedule(key);
+        await IdleAsync(rig);
+        rig.Time.Advance(TimeSpan.FromSeconds(31));
+        rig.Coordination.Calls.Reset();
+        rig.Store.Calls.Reset();
+
+        // A sweep finds it due again while it still waits here.
+        rig.Scheduler.Schedule(key);
+        await IdleAsync(rig);
+
+        Assert.Equal((1, 1), (rig.Coordination.Calls.Total, rig.Coordination.Calls["MarkPendingAsync"]));
+        Assert.Equal(0, rig.Store.Calls.Total);
+        Assert.Equal(rig.NowScore + 30_000, await rig.PendingScoreAsync(key));
+        Assert.False(await rig.IsLeasedAsync(key));
     }
 
     /// <summary>Every scheduled playback has been worked (or passed over) and nothing is running.</summary>

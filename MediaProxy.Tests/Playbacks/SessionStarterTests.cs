@@ -5,8 +5,10 @@ namespace MediaProxy.Tests.Playbacks;
 
 /// <summary>
 /// The first stage against a real HTTP upstream and a real store, on a fake clock: only the upstream's refusal
-/// (400) or the age limit fails a playback; a call that was not sent costs it nothing; a failed call is tried again
-/// after a backoff drawn from its failures in a row, or parked when it left the upstream down.
+/// (400) or the age limit fails a playback; a call that was not sent costs it nothing (parked while the upstream is
+/// down, no slot when every sessions slot is taken: it never waits for one, a slot reserved for it is used or given
+/// back); a failed call is tried again after a backoff drawn from its failures in a row, or parked when it left the
+/// upstream down.
 /// </summary>
 public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<StageFixture>
 {
@@ -57,6 +59,54 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
         Assert.Equal(StageOutcome.Next, outcome);
         Assert.Equal(1, rig.SessionCalls(key));
         Assert.True(rig.Gate.Health.IsAvailable);
+    }
+
+    [Fact]
+    public async Task RunAsync_EverySessionsSlotTaken_NoSessionSlotWithoutWaitingACallOrAStoreCommand()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => o.MaxConcurrentSessionCalls = 1);
+        var key = await rig.StartingAsync(NewKey());
+        var snapshot = await rig.GetAsync(key);
+        Assert.True(rig.Gate.Sessions.TryAcquire(out _)); // another playback's call
+        rig.Store.Calls.Reset();
+
+        var running = rig.Get<SessionStarter>().RunAsync(key, snapshot, null, None);
+
+        // It does not wait for a slot under its lease: the worker waits for one, holding none.
+        Assert.True(running.IsCompleted, "the sessions call waited for a slot");
+        Assert.Equal(StageOutcome.NoSessionSlot, await running);
+        Assert.Equal((0, 0), (rig.Store.Calls.Total, rig.SessionCalls(key)));
+        Assert.Equal(1, rig.Gate.Sessions.InFlight);
+    }
+
+    [Fact]
+    public async Task RunAsync_ReservedSlot_TheCallGoesOutOnItWhileEveryOtherSlotIsTaken()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => o.MaxConcurrentSessionCalls = 1);
+        var key = await rig.StartingAsync(NewKey());
+        var reserved = await rig.Gate.EnterAsync(UpstreamCall.Sessions, wait: false, None);
+        Assert.NotNull(reserved);
+
+        var outcome = await rig.Get<SessionStarter>().RunAsync(key, await rig.GetAsync(key), reserved, None);
+
+        Assert.Equal(StageOutcome.Next, outcome);
+        Assert.Equal(1, rig.SessionCalls(key));
+        Assert.Equal(0, rig.Gate.Sessions.InFlight);
+    }
+
+    [Fact]
+    public async Task RunAsync_ReservedSlotForASessionStartTooOld_FailedWithoutACallAndTheSlotGivenBack()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey());
+        var reserved = await rig.Gate.EnterAsync(UpstreamCall.Sessions, wait: false, None);
+        rig.Time.Advance(rig.PlaybackOptions.MaxEventAge + TimeSpan.FromSeconds(1));
+
+        var outcome = await rig.Get<SessionStarter>().RunAsync(key, await rig.GetAsync(key), reserved, None);
+
+        Assert.Equal(StageOutcome.Done, outcome);
+        Assert.Equal(PlaybackState.Failed, (await rig.GetAsync(key)).State);
+        Assert.Equal((0, 0), (rig.SessionCalls(key), rig.Gate.Sessions.InFlight));
     }
 
     [Fact]
