@@ -101,6 +101,23 @@ public sealed class PlaybackLeaseTests(StageFixture fixture) : IClassFixture<Sta
     }
 
     [Fact]
+    public async Task Renewal_LeaseExpiredWithNobodyTakingIt_TakenBackAndWorkGoesOn()
+    {
+        await using var rig = await StartAsync();
+        var lease = (await AcquireAsync(rig.Get<LeaseKeeper>(), 1))[0];
+        // A starved process missed its renewals: the lease expired, and no other instance took the playback.
+        await rig.Redis.GetDatabase().KeyDeleteAsync(RedisKeys.Lease(lease.PlaybackKey));
+
+        rig.Time.Advance(Ttl / 3);
+        // Renewed (its index entry moved on after it), or lost.
+        await Eventually.WaitUntilAsync(() => lease.Lost || rig.Coordination.Calls["DeferPendingAsync"] >= 1, TimeSpan.FromSeconds(30));
+
+        Assert.False(lease.Lost);
+        Assert.False(lease.WorkToken.IsCancellationRequested);
+        Assert.Equal(lease.Owner, (string?)await rig.Redis.GetDatabase().StringGetAsync(RedisKeys.Lease(lease.PlaybackKey)));
+    }
+
+    [Fact]
     public async Task Renewal_DueNowMarkedMeanwhile_MarkKept()
     {
         await using var rig = await StartAsync();
