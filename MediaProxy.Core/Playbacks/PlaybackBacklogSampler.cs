@@ -44,7 +44,7 @@ public sealed partial class PlaybackBacklogSampler(
             var read = sample.OfType<PlaybackSnapshot>().ToList();
             var scale = read.Count == 0 ? 0 : (double)await pending / read.Count;
             var byState = read.GroupBy(p => p.State.ToWire()).ToDictionary(g => g.Key, g => (long)Math.Round(g.Count() * scale), StringComparer.Ordinal);
-            metrics.Observe(new BacklogSample(await pending, await failed, (long)Math.Round(read.Sum(p => p.Queued) * scale), now - oldest, byState));
+            metrics.Observe(new BacklogSample(await pending, await failed, (long)Math.Round(read.Sum(p => p.Queued) * scale), Age(now, oldest), byState));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -54,4 +54,7 @@ public sealed partial class PlaybackBacklogSampler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sampling the backlog for metrics failed: {ExceptionType}: {Reason}; trying again next interval")]
     private static partial void LogSampleFailed(ILogger logger, string exceptionType, string reason);
+
+    /// <summary>An event accepted after the clock was read (before the peeks) is as young as can be, not negative.</summary>
+    private static TimeSpan Age(DateTimeOffset now, DateTimeOffset oldest) => oldest < now ? now - oldest : TimeSpan.Zero;
 }

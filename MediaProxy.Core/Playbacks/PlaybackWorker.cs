@@ -138,8 +138,8 @@ public sealed partial class PlaybackWorker(
             lease = await leases.TryAcquireAsync(playbackKey, _drain.Token);
             if (lease is null)
             {
-                // Another instance works it; the pending index brings it back if that one dies.
-                Abandon(reserved);
+                // Another instance works it; the pending index brings it back if that one dies (the slot is given back
+                // below, once).
                 return;
             }
 
