@@ -63,7 +63,7 @@ public sealed class NewPlaybackAdmissionTests(ITestOutputHelper output) : IAsync
         // 2.3 KB of metadata each, and single pings, the cheapest way to make a playback.
         await using var app = Proxy([]);
         app.CreateClient().Dispose(); // one host, started before the flood's clients ask for it at once
-        var before = await UsedMemoryAsync();
+        var before = await _redis.UsedMemoryAsync();
         var statuses = new ConcurrentDictionary<string, int>();
         var badServerErrors = 0;
 
@@ -101,7 +101,7 @@ public sealed class NewPlaybackAdmissionTests(ITestOutputHelper output) : IAsync
 
         await Task.WhenAll(flood);
         var seconds = clock.Elapsed.TotalSeconds;
-        var grown = await UsedMemoryAsync() - before;
+        var grown = await _redis.UsedMemoryAsync() - before;
 
         var summary = string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"));
         output.WriteLine($"Redis grew {grown / 1048576.0:F1} MB in 20 s of flood; answers {summary}");
@@ -124,12 +124,6 @@ public sealed class NewPlaybackAdmissionTests(ITestOutputHelper output) : IAsync
         return await http.PostAsync($"/v1/playbacks/{key}/events", content);
     }
 
-    private async Task<long> UsedMemoryAsync()
-    {
-        await using var admin = await ConnectionMultiplexer.ConnectAsync($"{_redis.Endpoint},allowAdmin=true");
-        var memory = (await admin.GetServers()[0].InfoAsync("memory")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
-        return long.Parse(memory["used_memory"], CultureInfo.InvariantCulture);
-    }
 
     private ConfiguredAppFactory Proxy(Dictionary<string, string?> settings, IPAddress? directlyFrom = null)
     {

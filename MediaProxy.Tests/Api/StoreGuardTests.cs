@@ -29,7 +29,7 @@ public sealed class StoreGuardTests : IAsyncLifetime
         }
 
         // Redis uses about 87 % of this budget: past the 80 % high-water mark, short of the 95 % hard mark.
-        await using var guarded = Proxy(budget: (long)(await UsedMemoryAsync() * 1.15));
+        await using var guarded = Proxy(budget: (long)(await _redis.UsedMemoryAsync() * 1.15));
         var client = new PlaybackClient(guarded.CreateClient());
 
         await Eventually.WaitUntilAsync(async () =>
@@ -51,7 +51,7 @@ public sealed class StoreGuardTests : IAsyncLifetime
         }
 
         // Redis uses more than this whole budget.
-        await using var full = Proxy(budget: await UsedMemoryAsync() / 2);
+        await using var full = Proxy(budget: await _redis.UsedMemoryAsync() / 2);
         using var http = full.CreateClient();
 
         HttpResponseMessage? refused = null;
@@ -68,12 +68,6 @@ public sealed class StoreGuardTests : IAsyncLifetime
         refused.Dispose();
     }
 
-    private async Task<long> UsedMemoryAsync()
-    {
-        await using var admin = await ConnectionMultiplexer.ConnectAsync($"{_redis.Endpoint},allowAdmin=true");
-        var memory = (await admin.GetServers()[0].InfoAsync("memory")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
-        return long.Parse(memory["used_memory"], CultureInfo.InvariantCulture);
-    }
 
     private ConfiguredAppFactory Proxy(long budget) => new(new Dictionary<string, string?>
     {

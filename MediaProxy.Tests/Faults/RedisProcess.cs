@@ -55,6 +55,14 @@ public sealed class RedisProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM: Redis flushes its AOF and exits, as in a restart.</summary>
+    /// <summary>What the server says it uses (<c>INFO memory</c>'s used_memory), in bytes.</summary>
+    public async Task<long> UsedMemoryAsync()
+    {
+        await using var admin = await ConnectionMultiplexer.ConnectAsync($"{Endpoint},allowAdmin=true");
+        var memory = (await admin.GetServers()[0].InfoAsync("memory")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+        return long.Parse(memory["used_memory"], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async Task StopAsync()
     {
         if (_process is { HasExited: false } process)
