@@ -143,8 +143,10 @@ public sealed partial class PlaybackWorker(
                 return;
             }
 
-            var outcome = await stages.RunAsync(playbackKey, reserved, lease.WorkToken);
+            // The stages own the reserved slot from here: they use it or give it back, even when they throw.
+            var owned = reserved;
             reserved = null;
+            var outcome = await stages.RunAsync(playbackKey, owned, lease.WorkToken);
             await lease.CompleteAsync(outcome switch
             {
                 StageOutcome.Retry retry => retry.Delay,

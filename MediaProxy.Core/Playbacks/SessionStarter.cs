@@ -60,8 +60,9 @@ public sealed partial class SessionStarter(
         {
             result = await upstream.StartSessionAsync(body, attemptTimeout, cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (Exception)
         {
+            // Cancelled (shutdown, lease lost) or a fault of our own: no answer to learn from, the slot goes back.
             gate.Abandon(pass);
             throw;
         }

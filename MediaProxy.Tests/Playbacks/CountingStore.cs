@@ -26,9 +26,13 @@ internal sealed class CommandCounts
         _completed.Clear();
     }
 
+    /// <summary>The next call of this method fails (as an unreachable store would), once.</summary>
+    public string? FailOnce { get; set; }
+
     public async Task<T> CountAsync<T>(string method, Func<Task<T>> call)
     {
         _started.AddOrUpdate(method, 1, (_, n) => n + 1);
+        ThrowIfFailing(method);
         var result = await call();
         _completed.AddOrUpdate(method, 1, (_, n) => n + 1);
         return result;
@@ -37,8 +41,18 @@ internal sealed class CommandCounts
     public async Task CountAsync(string method, Func<Task> call)
     {
         _started.AddOrUpdate(method, 1, (_, n) => n + 1);
+        ThrowIfFailing(method);
         await call();
         _completed.AddOrUpdate(method, 1, (_, n) => n + 1);
+    }
+
+    private void ThrowIfFailing(string method)
+    {
+        if (method == FailOnce)
+        {
+            FailOnce = null;
+            throw new InvalidOperationException($"{method} failed (injected)");
+        }
     }
 
     public override string ToString() => string.Join(", ", _started.OrderBy(c => c.Key, StringComparer.Ordinal)

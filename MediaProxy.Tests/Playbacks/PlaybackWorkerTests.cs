@@ -182,6 +182,30 @@ public sealed class PlaybackWorkerTests(StageFixture fixture) : IClassFixture<St
         Assert.False(await rig.IsLeasedAsync(key));
     }
 
+    [Fact]
+    public async Task ExecuteAsync_StoreFailsAfterTheReservedSlotsCall_SlotGivenBackOnceAndThePlaybackRetried()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => o.MaxConcurrentSessionCalls = 1);
+        var key = await rig.StartingAsync(NewKey(), queued: 1);
+        var other = await rig.Gate.EnterAsync(UpstreamCall.Sessions, wait: false, CancellationToken.None);
+        Assert.NotNull(other);
+        await rig.StartWorkerAsync();
+        rig.Scheduler.Schedule(key);
+        await IdleAsync(rig);
+        // Its call answers 503, and the store is gone when the failure is written down.
+        rig.Upstream.FailNextSessionCalls(body => body.Contains(key, StringComparison.Ordinal), 1, 503);
+        rig.Store.Calls.FailOnce = "RecordErrorAsync";
+
+        rig.Gate.Exit(other.Value, UpstreamResult.FromStatus(System.Net.HttpStatusCode.Created, null, forEvent: false, retryAfter: null));
+        await Eventually.WaitUntilAsync(() => Task.FromResult(rig.SessionCalls(key) == 1), TimeSpan.FromSeconds(30));
+        await IdleAsync(rig);
+
+        Assert.Equal(0, rig.Gate.Sessions.InFlight);
+        Assert.Equal(PlaybackState.Starting, (await rig.GetAsync(key)).State);
+        Assert.NotNull(await rig.PendingScoreAsync(key));
+        Assert.False(await rig.IsLeasedAsync(key));
+    }
+
     /// <summary>Every scheduled playback has been worked (or passed over) and nothing is running.</summary>
     private static Task IdleAsync(PlaybackRig rig) => Eventually.WaitUntilAsync(
         () => rig.Scheduler.Count == 0 && rig.Get<PlaybackWorker>().Working == 0, TimeSpan.FromSeconds(30),
