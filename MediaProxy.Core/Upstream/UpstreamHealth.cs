@@ -8,8 +8,9 @@ namespace MediaProxy.Core.Upstream;
 /// <see cref="UpstreamOptions.OutageThreshold"/> failed calls in a row (5xx, timeouts, refused connections; a 429
 /// or any other answer proves it up). While down, nothing is sent except one probe per
 /// <see cref="UpstreamOptions.ProbeInterval"/> (jittered up to half an interval later, never before a
-/// <c>Retry-After</c>); the first answer
-/// brings it back up and <see cref="Recovered"/> tells whoever parked work.
+/// <c>Retry-After</c>), whether or not the last one has its answer yet: a probe to a hung upstream waits a whole
+/// sessions attempt timeout, and the upstream may be back long before. The first answer brings it back up and
+/// <see cref="Recovered"/> tells whoever parked work.
 /// </summary>
 public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, TimeProvider timeProvider, ILogger<UpstreamHealth> logger)
 {
@@ -18,7 +19,6 @@ public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, Ti
     private int _failuresInARow;
     private DateTimeOffset _downSince;
     private DateTimeOffset _nextProbe;
-    private bool _probing;
 
     /// <summary>Raised (outside any lock) when the upstream answers again after being down.</summary>
     public event Action? Recovered;
@@ -26,8 +26,8 @@ public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, Ti
     public bool IsAvailable => !_down;
 
     /// <summary>
-    /// While down, when the next probe may go out; null while up. Never while a probe is out (it may wait a whole
-    /// attempt timeout for its answer): the worker, the sweeper and the gate then lease, read and wait for nothing.
+    /// While down, when the next probe may go out; null while up. Until then the worker, the sweeper and the gate
+    /// lease, read and wait for nothing.
     /// </summary>
     public DateTimeOffset? NextProbeAt
     {
@@ -40,7 +40,7 @@ public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, Ti
                     return null;
                 }
 
-                return _probing ? DateTimeOffset.MaxValue : _nextProbe;
+                return _nextProbe;
             }
         }
     }
@@ -60,12 +60,14 @@ public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, Ti
                 return HealthPermit.Call;
             }
 
-            if (_probing || timeProvider.GetUtcNow() < _nextProbe)
+            var now = timeProvider.GetUtcNow();
+            if (now < _nextProbe)
             {
                 return HealthPermit.Refused;
             }
 
-            _probing = true;
+            // The next interval's probe is due an interval from now, answered or not: one call per interval.
+            _nextProbe = NextProbe(now, null);
             return HealthPermit.Probe;
         }
     }
@@ -77,11 +79,6 @@ public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, Ti
         lock (_gate)
         {
             var now = timeProvider.GetUtcNow();
-            if (permit == HealthPermit.Probe)
-            {
-                _probing = false;
-            }
-
             switch (signal)
             {
                 case UpstreamSignal.Answered or UpstreamSignal.Overloaded:

@@ -137,19 +137,38 @@ public sealed class UpstreamHealthTests
     }
 
     [Fact]
-    public void NextProbeAt_ProbeInFlight_NoProbeDueUntilItsAnswer()
+    public void TryEnter_ProbeStillUnansweredAnIntervalLater_TheNextIntervalsProbeGoes()
     {
         var health = Create();
         Fail(health, Threshold);
         _time.SetUtcNow(health.NextProbeAt!.Value);
         Assert.Equal(HealthPermit.Probe, health.TryEnter());
 
-        // The probe may wait for its answer for a whole attempt timeout: meanwhile no other probe is due.
+        // A hung upstream keeps the probe a whole attempt timeout: the next one is due an interval later regardless,
+        // so an upstream that is back is found within an interval and a half, not an attempt timeout.
+        Assert.InRange(health.NextProbeAt!.Value - _time.GetUtcNow(), Interval, Interval * 1.5);
+        Assert.Equal(HealthPermit.Refused, health.TryEnter());
+        _time.SetUtcNow(health.NextProbeAt!.Value);
+
+        var permits = Enumerable.Range(0, 10).Select(_ => health.TryEnter()).ToList();
+
+        Assert.Single(permits, p => p == HealthPermit.Probe);
+    }
+
+    [Fact]
+    public void Report_HungProbeFailsLate_NextProbeAnIntervalAfterItsAnswer()
+    {
+        var health = Create();
+        Fail(health, Threshold);
+        _time.SetUtcNow(health.NextProbeAt!.Value);
+        Assert.Equal(HealthPermit.Probe, health.TryEnter());
         _time.Advance(Interval * 3);
-        Assert.True(health.NextProbeAt > _time.GetUtcNow(), $"next probe at {health.NextProbeAt}, now {_time.GetUtcNow()}");
+        Assert.Equal(HealthPermit.Probe, health.TryEnter());
 
         health.Report(HealthPermit.Probe, UpstreamSignal.Failing, null);
+
         Assert.InRange(health.NextProbeAt!.Value - _time.GetUtcNow(), Interval, Interval * 1.5);
+        Assert.False(health.IsAvailable);
     }
 
     [Fact]
