@@ -56,9 +56,16 @@ public sealed partial class SessionStarter(
         var attemptTimeout = timeout.For(playback.SessionCallTimedOut);
         var started = timeProvider.GetTimestamp();
         UpstreamResult result;
+        // A probe waits only as long as the outage: once the upstream is back, it is sent again (see OutageEnded).
+        using var probe = pass.Permit == HealthPermit.Probe ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, gate.Health.OutageEnded) : null;
         try
         {
-            result = await upstream.StartSessionAsync(body, attemptTimeout, cancellationToken);
+            result = await upstream.StartSessionAsync(body, attemptTimeout, probe?.Token ?? cancellationToken);
+        }
+        catch (OperationCanceledException) when (probe is not null && !cancellationToken.IsCancellationRequested)
+        {
+            gate.Abandon(pass);
+            return await ProbeOutlivedAsync(playbackKey, cancellationToken);
         }
         catch (Exception)
         {
@@ -114,6 +121,19 @@ public sealed partial class SessionStarter(
         return StageOutcome.RetryAfter(delay);
     }
 
+    /// <summary>
+    /// The upstream came back while this playback's probe still waited on it. It may have made a session, so it is
+    /// recorded as a timed-out call (the next one waits the longest: at most one more session), and sent again soon.
+    /// </summary>
+    private async Task<StageOutcome> ProbeOutlivedAsync(string playbackKey, CancellationToken cancellationToken)
+    {
+        await store.RecordErrorAsync(playbackKey, "Sessions call abandoned: sent while the upstream was down, unanswered once it was back",
+            PlaybackError.SessionsCallTimedOut, cancellationToken);
+        var delay = Backoff.FullJitter(1, options.Value.RetryBaseDelay, options.Value.RetryMaxDelay);
+        LogProbeOutlived(logger, PlaybackKey.ForLog(playbackKey), delay.TotalSeconds);
+        return StageOutcome.RetryAfter(delay);
+    }
+
     private async Task<StageOutcome> FailAsync(string playbackKey, string reason, string status, CancellationToken cancellationToken)
     {
         // Listed before it is marked failed: a crash in between leaves a listed playback that is not failed
@@ -143,6 +163,9 @@ public sealed partial class SessionStarter(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: its probe was still unanswered when the upstream came back; sent again in {DelaySeconds:F1} s")]
+    private static partial void LogProbeOutlived(ILogger logger, string playbackKey, double delaySeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: upstream session {SessionId} created in {ElapsedMs:F0} ms; {Queued} event(s) to replay, now {State}")]
     private static partial void LogSessionCreated(ILogger logger, string playbackKey, string sessionId, double elapsedMs, long queued, string state);

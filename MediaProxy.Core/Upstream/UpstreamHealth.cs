@@ -12,18 +12,34 @@ namespace MediaProxy.Core.Upstream;
 /// sessions attempt timeout, and the upstream may be back long before. The first answer brings it back up and
 /// <see cref="Recovered"/> tells whoever parked work.
 /// </summary>
-public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, TimeProvider timeProvider, ILogger<UpstreamHealth> logger)
+public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, TimeProvider timeProvider, ILogger<UpstreamHealth> logger) : IDisposable
 {
     private readonly object _gate = new();
     private volatile bool _down;
     private int _failuresInARow;
     private DateTimeOffset _downSince;
     private DateTimeOffset _nextProbe;
+    private CancellationTokenSource _outage = new();
 
     /// <summary>Raised (outside any lock) when the upstream answers again after being down.</summary>
     public event Action? Recovered;
 
     public bool IsAvailable => !_down;
+
+    /// <summary>
+    /// Cancelled when the upstream comes back: a probe still waiting then is abandoned and sent again, since a call
+    /// sent into a hung upstream is likely never answered, and would hold its playback a whole attempt timeout.
+    /// </summary>
+    public CancellationToken OutageEnded
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _outage.Token;
+            }
+        }
+    }
 
     /// <summary>
     /// While down, when the next probe may go out; null while up. Until then the worker, the sweeper and the gate
@@ -75,7 +91,7 @@ public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, Ti
     /// <summary>What a call that <see cref="TryEnter"/> let through learnt.</summary>
     public void Report(HealthPermit permit, UpstreamSignal signal, TimeSpan? retryAfter)
     {
-        var recovered = false;
+        CancellationTokenSource? ended = null;
         lock (_gate)
         {
             var now = timeProvider.GetUtcNow();
@@ -86,7 +102,7 @@ public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, Ti
                     if (_down)
                     {
                         _down = false;
-                        recovered = true;
+                        (ended, _outage) = (_outage, new CancellationTokenSource());
                         LogRecovered(logger, (now - _downSince).TotalSeconds);
                     }
 
@@ -114,9 +130,19 @@ public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, Ti
             }
         }
 
-        if (recovered)
+        if (ended is not null)
         {
             Recovered?.Invoke();
+            ended.Cancel();
+            ended.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _outage.Dispose();
         }
     }
 

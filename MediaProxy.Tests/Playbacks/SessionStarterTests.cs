@@ -62,6 +62,30 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
     }
 
     [Fact]
+    public async Task RunAsync_ProbeUnansweredWhenTheUpstreamComesBack_AbandonedRecordedAsTimedOutAndSentAgainSoon()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey());
+        await rig.BringDownAsync();
+        rig.AdvanceToProbe();
+        var release = rig.Upstream.HoldSessions(Matches(key)); // sent into the hang: never answered
+        var probe = RunAsync(rig, key);
+        await CallArrivedAsync(rig, key, 1);
+
+        rig.Gate.Health.Report(HealthPermit.Call, UpstreamSignal.Answered, null); // another call's answer: it is back
+        var outcome = await probe;
+        release();
+
+        var retry = Assert.IsType<StageOutcome.Retry>(outcome);
+        Assert.InRange(retry.Delay, TimeSpan.Zero, rig.PlaybackOptions.RetryMaxDelay);
+        var playback = await rig.GetAsync(key);
+        Assert.Equal(PlaybackState.Starting, playback.State);
+        Assert.True(playback.SessionCallTimedOut); // its next call waits the longest: at most one more session
+        Assert.Equal(0, rig.Gate.Sessions.InFlight);
+        Assert.True(rig.Gate.Health.IsAvailable);
+    }
+
+    [Fact]
     public async Task RunAsync_EverySessionsSlotTaken_NoSessionSlotWithoutWaitingACallOrAStoreCommand()
     {
         await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => o.MaxConcurrentSessionCalls = 1);
