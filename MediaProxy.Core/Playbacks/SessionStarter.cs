@@ -57,7 +57,11 @@ public sealed partial class SessionStarter(
         var started = timeProvider.GetTimestamp();
         UpstreamResult result;
         // A probe waits only as long as the outage: once the upstream is back, it is sent again (see OutageEnded).
-        using var probe = pass.Permit == HealthPermit.Probe ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, gate.Health.OutageEnded) : null;
+        // Not a playback's second call after a timeout: that one may be answered late by a slow upstream, and
+        // abandoning it too could make a third session.
+        using var probe = pass.Permit == HealthPermit.Probe && !playback.SessionCallTimedOut
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, gate.Health.OutageEnded)
+            : null;
         try
         {
             result = await upstream.StartSessionAsync(body, attemptTimeout, probe?.Token ?? cancellationToken);
@@ -122,8 +126,9 @@ public sealed partial class SessionStarter(
     }
 
     /// <summary>
-    /// The upstream came back while this playback's probe still waited on it. It may have made a session, so it is
-    /// recorded as a timed-out call (the next one waits the longest: at most one more session), and sent again soon.
+    /// The upstream came back while this playback's probe (its first possible session) still waited on it. It may
+    /// have made a session, so it is recorded as a timed-out call (the next one waits the longest: at most one more
+    /// session), and sent again soon.
     /// </summary>
     private async Task<StageOutcome> ProbeOutlivedAsync(string playbackKey, CancellationToken cancellationToken)
     {

@@ -86,6 +86,27 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
     }
 
     [Fact]
+    public async Task RunAsync_ProbeAfterATimedOutCallWhenTheUpstreamComesBack_KeptWaitingForItsAnswer()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey());
+        await rig.Store.RecordErrorAsync(key, "timed out", PlaybackError.SessionsCallTimedOut, None); // a session may exist
+        await rig.BringDownAsync();
+        rig.AdvanceToProbe();
+        var release = rig.Upstream.HoldSessions(Matches(key));
+        var probe = RunAsync(rig, key);
+        await CallArrivedAsync(rig, key, 1);
+
+        rig.Gate.Health.Report(HealthPermit.Call, UpstreamSignal.Answered, null);
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        Assert.False(probe.IsCompleted); // abandoning it could make a third session
+        release();
+
+        Assert.Equal(StageOutcome.Next, await probe);
+        Assert.Single(rig.Upstream.SessionsForMedia(key));
+    }
+
+    [Fact]
     public async Task RunAsync_EverySessionsSlotTaken_NoSessionSlotWithoutWaitingACallOrAStoreCommand()
     {
         await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => o.MaxConcurrentSessionCalls = 1);
