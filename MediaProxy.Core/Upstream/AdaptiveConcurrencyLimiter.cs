@@ -7,10 +7,11 @@ namespace MediaProxy.Core.Upstream;
 /// above it. On a sign of overload (5xx, a timeout, an answer slower than <c>tolerance</c> × the usual latency) it is
 /// cut ×<see cref="Backoff"/> once per round of calls (the calls started before a cut report the same overload, and
 /// are not cut for again); a 429 also brings it down to the calls still in flight (what the upstream took: the calls
-/// it refuses come back fast). It starts at its ceiling: a sidecar's upstream is usually far from full, and the first
-/// refusals bring it down to the upstream's size within one round.
+/// it refuses come back fast). It starts at <c>initial</c> and slow-starts towards the ceiling: doubling per round
+/// trip finds a fast upstream's size within a few round trips, while an upstream that answers nothing (hung) holds
+/// only the initial number of calls, not the ceiling's (each call in flight costs the process about 20 KB).
 /// </summary>
-public sealed class AdaptiveConcurrencyLimiter(int ceiling, double latencyTolerance, TimeProvider timeProvider)
+public sealed class AdaptiveConcurrencyLimiter(int ceiling, int initial, double latencyTolerance, TimeProvider timeProvider)
 {
     public const double Backoff = 0.9;
 
@@ -20,7 +21,7 @@ public sealed class AdaptiveConcurrencyLimiter(int ceiling, double latencyTolera
     private readonly object _gate = new();
     private readonly Queue<TaskCompletionSource<LimiterPermit>> _waiters = new();
     private readonly LatencyBaseline _latency = new(timeProvider);
-    private double _limit = ceiling;
+    private double _limit = Math.Clamp(initial, 1, ceiling);
     private int _inFlight;
     private long _epoch;
     private double _threshold = ceiling;

@@ -23,8 +23,8 @@ public sealed class UpstreamGate
     {
         var o = options.Value;
         (Health, _time) = (health, timeProvider);
-        Sessions = new AdaptiveConcurrencyLimiter(o.MaxConcurrentSessionCalls, o.LatencyTolerance, timeProvider);
-        Events = new AdaptiveConcurrencyLimiter(o.MaxConcurrentEventSends, o.LatencyTolerance, timeProvider);
+        Sessions = new AdaptiveConcurrencyLimiter(o.MaxConcurrentSessionCalls, InitialLimit(o.MaxConcurrentSessionCalls), o.LatencyTolerance, timeProvider);
+        Events = new AdaptiveConcurrencyLimiter(o.MaxConcurrentEventSends, InitialLimit(o.MaxConcurrentEventSends), o.LatencyTolerance, timeProvider);
         health.Recovered += () =>
         {
             Sessions.Restart();
@@ -104,6 +104,12 @@ public sealed class UpstreamGate
         Limiter(pass.Call).Release(pass.Slot, LimiterSample.None, TimeSpan.Zero);
         Health.Report(pass.Permit, UpstreamSignal.None, null);
     }
+
+    /// <summary>
+    /// A sixteenth of the ceiling, at least 16 (256 sessions calls, 64 sends by default): the ceiling within four
+    /// round trips of a healthy upstream.
+    /// </summary>
+    internal static int InitialLimit(int ceiling) => Math.Min(ceiling, Math.Max(16, ceiling / 16));
 
     private AdaptiveConcurrencyLimiter Limiter(UpstreamCall call) => call == UpstreamCall.Sessions ? Sessions : Events;
 }

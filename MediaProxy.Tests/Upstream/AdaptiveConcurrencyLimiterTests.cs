@@ -16,11 +16,51 @@ public sealed class AdaptiveConcurrencyLimiterTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     [Fact]
-    public void Limit_New_StartsAtItsCeiling()
+    public void Limit_New_StartsAtItsInitialLimit()
     {
-        var limiter = Create();
+        var limiter = new AdaptiveConcurrencyLimiter(Ceiling, initial: 10, latencyTolerance: 2.0, _time);
 
-        Assert.Equal((Ceiling, Ceiling, 0), (limiter.Limit, limiter.Ceiling, limiter.InFlight));
+        Assert.Equal((10, Ceiling, 0), (limiter.Limit, limiter.Ceiling, limiter.InFlight));
+    }
+
+    [Fact]
+    public void Release_TimelyAnswersFromTheInitialLimit_DoublesPerRoundTripUpToTheCeiling()
+    {
+        var limiter = new AdaptiveConcurrencyLimiter(Ceiling, initial: 10, latencyTolerance: 2.0, _time);
+        var rounds = new List<int>();
+        var inFlight = Take(limiter, limiter.Limit);
+
+        // A caller with more work than slots: each answer's slot, and any new one, is taken again at once.
+        while (rounds.Count < 6)
+        {
+            var next = new List<LimiterPermit>();
+            foreach (var permit in inFlight)
+            {
+                limiter.Release(permit, LimiterSample.Answered, Usual);
+                while (limiter.TryAcquire(out var again))
+                {
+                    next.Add(again);
+                }
+            }
+
+            (inFlight, rounds) = (next, [.. rounds, limiter.Limit]);
+        }
+
+        Assert.Equal([20, 40, 80, 100, 100, 100], rounds);
+    }
+
+    [Fact]
+    public void TryAcquire_UpstreamAnsweringNothing_NeverMoreInFlightThanTheInitialLimit()
+    {
+        var limiter = new AdaptiveConcurrencyLimiter(Ceiling, initial: 10, latencyTolerance: 2.0, _time);
+
+        var taken = 0;
+        while (taken < Ceiling && limiter.TryAcquire(out _))
+        {
+            taken++;
+        }
+
+        Assert.Equal((10, 10), (taken, limiter.InFlight));
     }
 
     [Fact]
@@ -324,7 +364,8 @@ public sealed class AdaptiveConcurrencyLimiterTests
         Assert.Equal(81, limiter.Limit);
     }
 
-    private AdaptiveConcurrencyLimiter Create(int ceiling = Ceiling) => new(ceiling, latencyTolerance: 2.0, _time);
+    // The AIMD mechanics from the ceiling down (the initial limit and slow start have specs of their own above).
+    private AdaptiveConcurrencyLimiter Create(int ceiling = Ceiling) => new(ceiling, initial: ceiling, latencyTolerance: 2.0, _time);
 
     /// <summary>A limiter at 90 after one overload, with nothing in flight.</summary>
     private AdaptiveConcurrencyLimiter CutOnce()
