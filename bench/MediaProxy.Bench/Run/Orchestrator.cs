@@ -181,11 +181,12 @@ internal sealed partial class Orchestrator : IAsyncDisposable
 
     /// <summary>
     /// The replay phase holds every sessions call of a round (1,000) at once, then releases them together: a ceiling
-    /// whose starting point (a sixteenth) lets them all out before any is answered.
+    /// whose starting point (a sixteenth: 4,096) lets them all out before any is answered, even after the warm-up
+    /// rounds' held (slow) answers have cut it a few times.
     /// </summary>
     private static readonly Dictionary<string, string> ReplaySettings = new(HeldSessionCalls, StringComparer.Ordinal)
     {
-        ["MediaProxy__Upstream__MaxConcurrentSessionCalls"] = "16384",
+        ["MediaProxy__Upstream__MaxConcurrentSessionCalls"] = "65536",
     };
 
     /// <summary>
@@ -403,7 +404,7 @@ internal sealed partial class Orchestrator : IAsyncDisposable
         await ForEachAsync(keys.Length, i => load.PostAsync(new LoadRequest(EventsPath(keys[i]),
             EventBodies.StartWithEvents($"gate-{gate}-{i}", i, eventsPerPlayback))));
         var expected = (long)keys.Length * eventsPerPlayback;
-        // Every sessions call of the round goes out at once (ReplaySettings: the sessions limit starts at 1,024, above
+        // Every sessions call of the round goes out at once (ReplaySettings: the sessions limit starts at 4,096, above
         // any round): all held means every event of the round is queued before the release.
         var held = keys.Length;
         await WaitAsync(async () => (await UpstreamStatsAsync()).HeldSessionCalls >= held, TimeSpan.FromSeconds(60), "held sessions calls");

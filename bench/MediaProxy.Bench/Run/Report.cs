@@ -234,8 +234,8 @@ internal static partial class Report
         - Replay drain: {{r.Plan.ReplayPlaybacks:N0}} playbacks each post a sessionStart plus {{r.Plan.ReplayEventsPerPlayback}} events while the fake upstream
           holds their sessions calls; all are released at once, and the upstream counts events from its first to its
           last. Its capacity is measured by posting to it directly with {{Plan.UpstreamConnections}} connections. The proxy sends
-          every playback's sessions call at once (this phase sets the sessions ceiling to 16,384, so its limit starts at
-          1,024, above a round) and replays each playback
+          every playback's sessions call at once (this phase sets the sessions ceiling to 65,536, so its limit starts at
+          4,096, above a round) and replays each playback
           one event at a time, as many at once as the events limit (1,024 by default, adaptive) and the `ReplayGovernor`
           allow: all of them when no posts arrive, as in this round. The round is released once the upstream holds
           every sessions call of it, so every event of the round is queued before. The drain
