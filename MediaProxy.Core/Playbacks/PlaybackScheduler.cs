@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace MediaProxy.Core.Playbacks;
@@ -13,7 +14,11 @@ public sealed class PlaybackScheduler
     private const int Scheduled = 1;
     private const int RunAgain = 2;
 
+    // Written to the channel by ScheduleFirst: wakes the reader, which takes the first-lane keys before anything else.
+    private const string WakeUp = "";
+
     private readonly Channel<string> _channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly ConcurrentQueue<string> _first = new();
     private readonly ConcurrentDictionary<string, int> _pending = new(StringComparer.Ordinal);
 
     /// <summary>Playbacks scheduled or being worked now.</summary>
@@ -37,7 +42,41 @@ public sealed class PlaybackScheduler
         }
     }
 
+    /// <summary>
+    /// Schedules <paramref name="playbackKey"/> ahead of every playback waiting in the channel: one holding a sessions
+    /// slot reserved for it, which would otherwise sit unused behind a flash crowd's worth of scheduled keys.
+    /// </summary>
+    public void ScheduleFirst(string playbackKey)
+    {
+        if (_pending.TryAdd(playbackKey, Scheduled))
+        {
+            _first.Enqueue(playbackKey);
+            _channel.Writer.TryWrite(WakeUp);
+            return;
+        }
+
+        Schedule(playbackKey); // already scheduled or being worked: one more pass, as Schedule does
+    }
+
+    /// <summary>The channel itself (the first lane's keys are not in it): for specs that read what was scheduled.</summary>
     internal ChannelReader<string> Reader => _channel.Reader;
+
+    /// <summary>The scheduled keys, those of <see cref="ScheduleFirst"/> ahead of the rest.</summary>
+    internal async IAsyncEnumerable<string> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var key in _channel.Reader.ReadAllAsync(cancellationToken))
+        {
+            while (_first.TryDequeue(out var first))
+            {
+                yield return first;
+            }
+
+            if (key.Length > 0) // not a WakeUp (playback keys are never empty)
+            {
+                yield return key;
+            }
+        }
+    }
 
     /// <summary>Ends a pass over <paramref name="playbackKey"/>; true when it was scheduled again meanwhile.</summary>
     internal bool Finish(string playbackKey) =>

@@ -49,7 +49,7 @@ public sealed partial class PlaybackWorker(
         stoppingToken.Register(static worker => ((PlaybackWorker)worker!).StartDrain(), this);
         try
         {
-            await foreach (var playbackKey in work.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var playbackKey in work.ReadAllAsync(stoppingToken))
             {
                 while (_running.Count >= Capacity)
                 {
@@ -226,7 +226,8 @@ public sealed partial class PlaybackWorker(
                 _waitingForSlot.TryRemove(playbackKey, out _);
             }
 
-            work.Schedule(playbackKey);
+            // Ahead of the scheduled playbacks: its slot is held (and counted in flight) until its call goes out.
+            work.ScheduleFirst(playbackKey);
         }
     }
 

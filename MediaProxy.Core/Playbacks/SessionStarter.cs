@@ -52,6 +52,9 @@ public sealed partial class SessionStarter(
             return gate.Health.IsAvailable ? StageOutcome.NoSessionSlot : StageOutcome.Parked;
         }
 
+        // A reserved slot was taken when it came free, before this playback's turn: the latency the limiter learns
+        // from is the upstream's, from the call on.
+        pass = pass with { Started = timeProvider.GetTimestamp() };
         var body = playback.Resume ? MediaEventJson.WithResume(playback.SessionStartJson) : playback.SessionStartJson;
         var attemptTimeout = timeout.For(playback.SessionCallTimedOut);
         var started = timeProvider.GetTimestamp();
