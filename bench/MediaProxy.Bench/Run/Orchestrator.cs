@@ -181,7 +181,7 @@ internal sealed partial class Orchestrator : IAsyncDisposable
 
     /// <summary>
     /// The replay phase holds every sessions call of a round (1,000) at once, then releases them together: a ceiling
-    /// whose starting point (a sixteenth: 4,096) lets them all out before any is answered, even after the warm-up
+    /// whose starting point (a quarter: 16,384) lets them all out before any is answered, even after the warm-up
     /// rounds' held (slow) answers have cut it a few times.
     /// </summary>
     private static readonly Dictionary<string, string> ReplaySettings = new(HeldSessionCalls, StringComparer.Ordinal)
@@ -191,7 +191,7 @@ internal sealed partial class Orchestrator : IAsyncDisposable
 
     /// <summary>
     /// The queued phase also renews leases every 100 s instead of every 1.7 s. Each held sessions call holds its
-    /// playback's lease (256 at once by default: the sessions limit's starting point), and renewing them is a round of
+    /// playback's lease (1,024 at once by default: the sessions limit's starting point), and renewing them is a round of
     /// scripts every third of <c>LeaseTtl</c>: a background too lumpy for a 5 s idle sample to subtract from the
     /// counted run (whole rounds fall in or out of either window), and it is not the accept path. With a 5 min lease
     /// the first round comes about 100 s after start-up, after the counted run.
@@ -404,8 +404,8 @@ internal sealed partial class Orchestrator : IAsyncDisposable
         await ForEachAsync(keys.Length, i => load.PostAsync(new LoadRequest(EventsPath(keys[i]),
             EventBodies.StartWithEvents($"gate-{gate}-{i}", i, eventsPerPlayback))));
         var expected = (long)keys.Length * eventsPerPlayback;
-        // Every sessions call of the round goes out at once (ReplaySettings: the sessions limit starts at 4,096, above
-        // any round): all held means every event of the round is queued before the release.
+        // Every sessions call of the round goes out at once (ReplaySettings: the sessions limit starts at 16,384,
+        // above any round): all held means every event of the round is queued before the release.
         var held = keys.Length;
         await WaitAsync(async () => (await UpstreamStatsAsync()).HeldSessionCalls >= held, TimeSpan.FromSeconds(60), "held sessions calls");
 

@@ -215,7 +215,7 @@ internal static partial class Report
           1,000,000. The queued, live and replay phases also raise the upstream attempt timeout to 5 min and
           `MaxSessionsAttemptTimeout` to 10 min (so "never returns" holds for the run), and the queued phase sets
           `LeaseTtl` to 5 min (see the commands per post below); the outage phase keeps those defaults. Everything
-          else is the proxy's default (sessions calls and event sends in flight start at 256 and 64 and follow the
+          else is the proxy's default (sessions calls and event sends in flight start at 1,024 and 256 and follow the
           upstream up to 4,096 and 1,024; Server GC). Each phase (queued, live, replay, each part of the outage phase) gets a freshly started
           proxy and an emptied Redis.
         - Load: a .NET closed loop, {{r.Plan.Connections}} HTTP/1.1 connections reused (`SocketsHttpHandler`), each worker posting
@@ -235,7 +235,7 @@ internal static partial class Report
           holds their sessions calls; all are released at once, and the upstream counts events from its first to its
           last. Its capacity is measured by posting to it directly with {{Plan.UpstreamConnections}} connections. The proxy sends
           every playback's sessions call at once (this phase sets the sessions ceiling to 65,536, so its limit starts at
-          4,096, above a round) and replays each playback
+          16,384, above a round) and replays each playback
           one event at a time, as many at once as the events limit (1,024 by default, adaptive) and the `ReplayGovernor`
           allow: all of them when no posts arrive, as in this round. The round is released once the upstream holds
           every sessions call of it, so every event of the round is queued before. The drain
