@@ -59,11 +59,11 @@ public sealed partial class SessionStarter(
         var attemptTimeout = timeout.For(playback.SessionCallTimedOut);
         var started = timeProvider.GetTimestamp();
         UpstreamResult result;
-        // A probe waits only as long as the outage: once the upstream is back, it is sent again (see OutageEnded).
+        // A probe waits only as long as the outage and a grace: then it is sent again (see ProbesOutlived).
         // Not a playback's second call after a timeout: that one may be answered late by a slow upstream, and
         // abandoning it too could make a third session.
         using var probe = pass.Permit == HealthPermit.Probe && !playback.SessionCallTimedOut
-            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, gate.Health.OutageEnded)
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, gate.Health.ProbesOutlived)
             : null;
         try
         {
@@ -129,9 +129,9 @@ public sealed partial class SessionStarter(
     }
 
     /// <summary>
-    /// The upstream came back while this playback's probe (its first possible session) still waited on it. It may
-    /// have made a session, so it is recorded as a timed-out call (the next one waits the longest: at most one more
-    /// session), and sent again soon.
+    /// The upstream came back, and a grace later this playback's probe (its first possible session) still waited on
+    /// it. It may have made a session, so it is recorded as a timed-out call (the next one waits the longest: at most
+    /// one more session), and sent again soon.
     /// </summary>
     private async Task<StageOutcome> ProbeOutlivedAsync(string playbackKey, CancellationToken cancellationToken)
     {
@@ -172,7 +172,7 @@ public sealed partial class SessionStarter(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: its probe was still unanswered when the upstream came back; sent again in {DelaySeconds:F1} s")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: its probe was still unanswered a while after the upstream came back; sent again in {DelaySeconds:F1} s")]
     private static partial void LogProbeOutlived(ILogger logger, string playbackKey, double delaySeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Playback {PlaybackKey}: upstream session {SessionId} created in {ElapsedMs:F0} ms; {Queued} event(s) to replay, now {State}")]

@@ -10,7 +10,8 @@ namespace MediaProxy.Core.Upstream;
 /// <see cref="UpstreamOptions.ProbeInterval"/> (jittered up to half an interval later, never before a
 /// <c>Retry-After</c>), whether or not the last one has its answer yet: a probe to a hung upstream waits a whole
 /// sessions attempt timeout, and the upstream may be back long before. The first answer brings it back up and
-/// <see cref="Recovered"/> tells whoever parked work.
+/// <see cref="Recovered"/> tells whoever parked work; a probe still unanswered <see cref="ProbeGrace"/> later is
+/// taken as lost in the hang (<see cref="ProbesOutlived"/>).
 /// </summary>
 public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, TimeProvider timeProvider, ILogger<UpstreamHealth> logger) : IDisposable
 {
@@ -19,7 +20,15 @@ public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, Ti
     private int _failuresInARow;
     private DateTimeOffset _downSince;
     private DateTimeOffset _nextProbe;
-    private CancellationTokenSource _outage = new();
+    private CancellationTokenSource _outage = new(Timeout.InfiniteTimeSpan, timeProvider);
+
+    /// <summary>
+    /// How long after the upstream came back a probe sent while it was down may still take to answer: a probe
+    /// interval, at least <see cref="MinimumProbeGrace"/>. One answered in that time made the playback's only session.
+    /// </summary>
+    public TimeSpan ProbeGrace => options.Value.ProbeInterval > MinimumProbeGrace ? options.Value.ProbeInterval : MinimumProbeGrace;
+
+    internal static readonly TimeSpan MinimumProbeGrace = TimeSpan.FromSeconds(2);
 
     /// <summary>Raised (outside any lock) when the upstream answers again after being down.</summary>
     public event Action? Recovered;
@@ -27,10 +36,11 @@ public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, Ti
     public bool IsAvailable => !_down;
 
     /// <summary>
-    /// Cancelled when the upstream comes back: a probe still waiting then is abandoned and sent again, since a call
-    /// sent into a hung upstream is likely never answered, and would hold its playback a whole attempt timeout.
+    /// Cancelled <see cref="ProbeGrace"/> after the upstream came back: a probe still waiting then is abandoned and
+    /// sent again, since a call sent into a hung upstream is likely never answered, and would hold its playback a
+    /// whole attempt timeout.
     /// </summary>
-    public CancellationToken OutageEnded
+    public CancellationToken ProbesOutlived
     {
         get
         {
@@ -102,7 +112,7 @@ public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, Ti
                     if (_down)
                     {
                         _down = false;
-                        (ended, _outage) = (_outage, new CancellationTokenSource());
+                        (ended, _outage) = (_outage, new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider));
                         LogRecovered(logger, (now - _downSince).TotalSeconds);
                     }
 
@@ -133,8 +143,8 @@ public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, Ti
         if (ended is not null)
         {
             Recovered?.Invoke();
-            ended.Cancel();
-            ended.Dispose();
+            // Not disposed: its timer must still fire (it is dropped once it has; nothing else holds it).
+            ended.CancelAfter(ProbeGrace);
         }
     }
 

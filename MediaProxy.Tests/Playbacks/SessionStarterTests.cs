@@ -62,7 +62,7 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
     }
 
     [Fact]
-    public async Task RunAsync_ProbeUnansweredWhenTheUpstreamComesBack_AbandonedRecordedAsTimedOutAndSentAgainSoon()
+    public async Task RunAsync_ProbeUnansweredAGraceAfterTheUpstreamCameBack_AbandonedRecordedAsTimedOutAndSentAgainSoon()
     {
         await using var rig = await PlaybackRig.StartAsync(fixture);
         var key = await rig.StartingAsync(NewKey());
@@ -73,6 +73,7 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
         await CallArrivedAsync(rig, key, 1);
 
         rig.Gate.Health.Report(HealthPermit.Call, UpstreamSignal.Answered, null); // another call's answer: it is back
+        rig.Time.Advance(rig.Gate.Health.ProbeGrace);
         var outcome = await probe;
         release();
 
@@ -83,6 +84,28 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
         Assert.True(playback.SessionCallTimedOut); // its next call waits the longest: at most one more session
         Assert.Equal(0, rig.Gate.Sessions.InFlight);
         Assert.True(rig.Gate.Health.IsAvailable);
+    }
+
+    [Fact]
+    public async Task RunAsync_ProbeAnsweredWithinTheGraceAfterTheUpstreamCameBack_KeptAndTheOnlySession()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey());
+        await rig.BringDownAsync();
+        rig.AdvanceToProbe();
+        var release = rig.Upstream.HoldSessions(Matches(key)); // answered a little after another probe's answer
+        var probe = RunAsync(rig, key);
+        await CallArrivedAsync(rig, key, 1);
+
+        rig.Gate.Health.Report(HealthPermit.Call, UpstreamSignal.Answered, null);
+        rig.Time.Advance(rig.Gate.Health.ProbeGrace - TimeSpan.FromMilliseconds(1));
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        Assert.False(probe.IsCompleted); // abandoning it would make a second session
+        release();
+
+        Assert.Equal(StageOutcome.Next, await probe);
+        Assert.Single(rig.Upstream.SessionsForMedia(key));
+        Assert.False((await rig.GetAsync(key)).SessionCallTimedOut);
     }
 
     [Fact]
@@ -98,6 +121,7 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
         await CallArrivedAsync(rig, key, 1);
 
         rig.Gate.Health.Report(HealthPermit.Call, UpstreamSignal.Answered, null);
+        rig.Time.Advance(rig.Gate.Health.ProbeGrace);
         await Task.Delay(TimeSpan.FromMilliseconds(200));
         Assert.False(probe.IsCompleted); // abandoning it could make a third session
         release();
