@@ -35,8 +35,8 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
         {
             var e = events[i];
             args[Fixed + (i * 2)] = e.IsSessionStart ? "s" : e.IsEnd ? "e" : "n";
-            // The sessionStart goes to the meta as the sessions call body; the others may be queued.
-            args[Fixed + 1 + (i * 2)] = e.IsSessionStart ? e.Json : QueuedEvent.Format(e.Json, now);
+            // The sessionStart goes to the meta as the sessions call body; the others may be queued. Both packed.
+            args[Fixed + 1 + (i * 2)] = e.IsSessionStart ? CompactJson.Pack(e.Json) : QueuedEvent.Format(e.Json, now);
         }
 
         RedisKey[] keys =
@@ -98,7 +98,7 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
         return new PlaybackSnapshot(
             PlaybackStates.Parse(meta.GetValueOrDefault("state")),
             meta.GetValueOrDefault("sid"),
-            meta.GetValueOrDefault("start"),
+            meta.GetValueOrDefault("start") is { } start ? CompactJson.Unpack(start) : null,
             meta.GetValueOrDefault("resume") == "1",
             (long)result[1],
             long.TryParse(meta.GetValueOrDefault("forwarded"), out var forwarded) ? forwarded : 0,
