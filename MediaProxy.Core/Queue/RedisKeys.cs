@@ -7,7 +7,8 @@ namespace MediaProxy.Core.Queue;
 /// of them live in one hash slot and every script below is valid on a Redis Cluster.
 /// <code>
 /// mp:{key}:meta  hash   state        awaitingSessionStart | starting | replaying | live | ended | failed
-///                       start        the first sessionStart event (JSON), sent as the sessions call body
+///                       start        the first sessionStart event (packed JSON, see CompactJson), the sessions
+///                                    call body
 ///                       startAt      when it was accepted (epoch ms): the age limit of the sessions call
 ///                       sid          the upstream session id, once the sessions call answered 201
 ///                       resume       "1" while a lost session (404/410) is being re-created with media.resume
@@ -20,7 +21,7 @@ namespace MediaProxy.Core.Queue;
 ///                       failures     failed upstream calls in a row (the backoff's exponent); gone on success
 ///                       timedOut     "1" when its last sessions call timed out (the next one waits longer)
 /// mp:{key}:q     list   events not yet acknowledged upstream, oldest first (RPUSH to append, LPOP after 204),
-///                       each "acceptedAtMs|json" (see QueuedEvent)
+///                       each "acceptedAtMs|packed json" (see QueuedEvent, CompactJson)
 /// mp:{key}:dead  list   dead-letter records (JSON: event, status, body, time) of events the upstream refused
 /// mp:{key}:lease string the token of the instance working the playback (SET NX PX; renewed while working)
 /// mp:{key}:idem:{hash}  string  the answer to a post with that Idempotency-Key (10 minutes); for a post forwarded
