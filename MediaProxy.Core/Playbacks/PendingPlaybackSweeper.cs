@@ -10,7 +10,9 @@ namespace MediaProxy.Core.Playbacks;
 /// index, the longest due first, as many as this instance has room for: work of an instance that died (its lease
 /// expired), retries, work handed back at shutdown, playbacks parked during an outage. While the upstream is down
 /// it reads nothing but, once per probe interval, the one oldest playback, whose call is the probe; waiting
-/// playbacks cost nothing meanwhile. The worker's lease decides who actually works each one.
+/// playbacks cost nothing meanwhile. The worker's lease decides who actually works each one. While a sweep finds
+/// more due than it had room for (a backlog, as when the upstream comes back), it sweeps again every
+/// <see cref="BacklogPause"/> as the worker frees room, not once an interval: the drain follows the worker's pace.
 /// </summary>
 public sealed partial class PendingPlaybackSweeper(
     IPlaybackCoordination coordination,
@@ -21,36 +23,76 @@ public sealed partial class PendingPlaybackSweeper(
     TimeProvider timeProvider,
     ILogger<PendingPlaybackSweeper> logger) : PeriodicBackgroundService(options.Value.RecoveryInterval, timeProvider)
 {
+    /// <summary>Between two sweeps of a backlog: a pause while the worker has no room costs no store command.</summary>
+    internal static readonly TimeSpan BacklogPause = TimeSpan.FromMilliseconds(50);
+
     private const int MaxPerSweep = 512;
 
-    protected override Task RunOnceAsync(CancellationToken stoppingToken) => SweepAsync(stoppingToken);
+    protected override async Task RunOnceAsync(CancellationToken stoppingToken)
+    {
+        while (await SweepAsync(stoppingToken) != SweepOutcome.Done)
+        {
+            await Task.Delay(BacklogPause, Time, stoppingToken);
+        }
+    }
 
     /// <summary>One sweep (public for specs).</summary>
-    public async Task SweepAsync(CancellationToken stoppingToken)
+    public async Task<SweepOutcome> SweepAsync(CancellationToken stoppingToken)
     {
         try
         {
             var now = Time.GetUtcNow();
-            // The scheduler's count includes the playbacks being worked: what is left is the worker's free room.
-            var room = gate.Health.IsAvailable
-                ? Math.Min(MaxPerSweep, worker.Capacity - work.Count)
-                : gate.Health.NextProbeAt <= now ? 1 : 0;
-            if (room <= 0)
+            if (!gate.Health.IsAvailable)
             {
-                return;
+                // Down: the oldest one's call is the probe, when one is due; the rest stay parked.
+                if (gate.Health.NextProbeAt <= now)
+                {
+                    await ScheduleDueAsync(now, 1, stoppingToken);
+                }
+
+                return SweepOutcome.Done;
             }
 
-            foreach (var playbackKey in await coordination.DuePendingAsync(now, room, stoppingToken))
+            // The scheduler's count includes the playbacks being worked: what is left is the worker's free room.
+            var room = Math.Min(MaxPerSweep, worker.Capacity - work.Count);
+            if (room <= 0)
             {
-                work.Schedule(playbackKey);
+                return SweepOutcome.NoRoom;
             }
+
+            return await ScheduleDueAsync(now, room, stoppingToken) < room ? SweepOutcome.Done : SweepOutcome.MoreDue;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogSweepFailed(logger, ex.GetType().Name, ex.Message);
+            return SweepOutcome.Done;
         }
+    }
+
+    private async Task<int> ScheduleDueAsync(DateTimeOffset now, int count, CancellationToken stoppingToken)
+    {
+        var due = await coordination.DuePendingAsync(now, count, stoppingToken);
+        foreach (var playbackKey in due)
+        {
+            work.Schedule(playbackKey);
+        }
+
+        return due.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for pending playbacks failed: {ExceptionType}: {Reason}; trying again next interval")]
     private static partial void LogSweepFailed(ILogger logger, string exceptionType, string reason);
+}
+
+/// <summary>What a sweep of the pending index found.</summary>
+public enum SweepOutcome
+{
+    /// <summary>Every due playback it could see is scheduled (or the upstream is down): next sweep at the interval.</summary>
+    Done,
+
+    /// <summary>It filled the worker's room and more may be due: sweep again as soon as room frees.</summary>
+    MoreDue,
+
+    /// <summary>The worker had no room to take any: whether more is due is unknown until it has.</summary>
+    NoRoom,
 }

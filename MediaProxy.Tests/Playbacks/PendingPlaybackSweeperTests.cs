@@ -34,10 +34,11 @@ public sealed class PendingPlaybackSweeperTests(StageFixture fixture) : IClassFi
         await rig.BringDownAsync();
         rig.AdvanceToProbe();
 
-        await rig.Get<PendingPlaybackSweeper>().SweepAsync(None);
+        var outcome = await rig.Get<PendingPlaybackSweeper>().SweepAsync(None);
 
         Assert.Equal([1], rig.Coordination.DueReads);
         Assert.Equal([due[0]], Scheduled(rig));
+        Assert.Equal(SweepOutcome.Done, outcome); // the rest wait for the probe's answer, not for room
     }
 
     [Fact]
@@ -48,9 +49,37 @@ public sealed class PendingPlaybackSweeperTests(StageFixture fixture) : IClassFi
         var due = await DueAsync(rig, 8);
         await rig.Coordination.MarkPendingAsync(NewKey(), rig.Time.GetUtcNow().AddMinutes(1), None);
 
-        await rig.Get<PendingPlaybackSweeper>().SweepAsync(None);
+        var outcome = await rig.Get<PendingPlaybackSweeper>().SweepAsync(None);
 
         Assert.Equal(due.Take(5), Scheduled(rig));
+        Assert.Equal(SweepOutcome.MoreDue, outcome); // a backlog: swept again as soon as the worker has room
+    }
+
+    [Fact]
+    public async Task SweepAsync_FewerDueThanRoom_AllScheduledAndDone()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => (o.MaxConcurrentSessionCalls, o.MaxConcurrentEventSends) = (2, 3));
+        var due = await DueAsync(rig, 3);
+
+        var outcome = await rig.Get<PendingPlaybackSweeper>().SweepAsync(None);
+
+        Assert.Equal(due, Scheduled(rig));
+        Assert.Equal(SweepOutcome.Done, outcome); // nothing left: the next sweep waits for the interval
+    }
+
+    [Fact]
+    public async Task SweepAsync_WorkerFull_NoRoomWithoutReadingTheIndex()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => (o.MaxConcurrentSessionCalls, o.MaxConcurrentEventSends) = (1, 1));
+        await DueAsync(rig, 3);
+        rig.Scheduler.Schedule(NewKey());
+        rig.Scheduler.Schedule(NewKey());
+        rig.Coordination.Calls.Reset();
+
+        var outcome = await rig.Get<PendingPlaybackSweeper>().SweepAsync(None);
+
+        Assert.Equal(SweepOutcome.NoRoom, outcome);
+        Assert.Equal(0, rig.Coordination.Calls.Total);
     }
 
     [Fact]
