@@ -54,10 +54,10 @@ public sealed partial class SessionStarter(
 
         // A reserved slot was taken when it came free, before this playback's turn: the latency the limiter learns
         // from is the upstream's, from the call on.
-        pass = pass with { Started = timeProvider.GetTimestamp() };
+        var started = timeProvider.GetTimestamp();
+        pass = pass with { Started = started };
         var body = playback.Resume ? MediaEventJson.WithResume(playback.SessionStartJson) : playback.SessionStartJson;
         var attemptTimeout = timeout.For(playback.SessionCallTimedOut);
-        var started = timeProvider.GetTimestamp();
         UpstreamResult result;
         // A probe waits only as long as the outage and a grace: then it is sent again (see ProbesOutlived).
         // Not a playback's second call after a timeout: that one may be answered late by a slow upstream, and
