@@ -16,9 +16,13 @@ public sealed class EmbeddedStoreOptions
     /// </summary>
     public string? DataDirectory { get; set; }
 
-    /// <summary>Memory for the store's log (keys, values and the objects they hold); past it, records spill to disk.</summary>
+    /// <summary>
+    /// Memory for the store's log (keys, values and the objects they hold, and the garbage updates leave until
+    /// compaction); past it, records spill to disk, and the store guard refuses posts before that. Taken as the
+    /// data grows, not at start-up. 256 MB holds about a million queued events: 10,000 players' pings for ten minutes.
+    /// </summary>
     [Range(8, 64 * 1024)]
-    public int MemoryMegabytes { get; set; } = 64;
+    public int MemoryMegabytes { get; set; } = 256;
 
     /// <summary>How often a checkpoint is taken (with a data directory), which bounds the log replayed at start-up.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]

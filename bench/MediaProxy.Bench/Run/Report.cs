@@ -253,7 +253,7 @@ internal static partial class Report
           Production refuses a store that is not durable) and once durable (`MediaProxy__Embedded__DataDirectory` a
           fresh folder on disk: AOF with commit wait and checkpoints, as `dotnet run` and the container run it), each
           a fresh process with the queued phase's settings plus `StoreGuard:MaxPendingPlaybacks` 1,000,000 (the
-          default cap, the store's memory over 16 KB, is 4,096 playbacks with the default 64 MB). From the moment the
+          default cap, the store's memory over 16 KB, is 16,384 playbacks with the default 256 MB). From the moment the
           process is started, `/health/ready` and a post (sessionStart + 1 event) are each tried every 10 ms: the
           first 200 and the first 202 are the start-up figures, with the CPU seconds the process had used by the
           first 202, which a busy machine inflates far less (the build is not counted; `dotnet` loads the built
