@@ -66,13 +66,9 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
     {
         await using var rig = await PlaybackRig.StartAsync(fixture);
         var key = await rig.StartingAsync(NewKey());
-        await rig.BringDownAsync();
-        rig.AdvanceToProbe();
-        var release = rig.Upstream.HoldSessions(Matches(key)); // sent into the hang: never answered
-        var probe = RunAsync(rig, key);
-        await CallArrivedAsync(rig, key, 1);
+        var (probe, release) = await ProbeHeldAsync(rig, key); // sent into the hang: never answered
 
-        rig.Gate.Health.Report(HealthPermit.Call, UpstreamSignal.Answered, null); // another call's answer: it is back
+        AnotherCallAnswered(rig); // it is back
         rig.Time.Advance(rig.Gate.Health.ProbeGrace);
         var outcome = await probe;
         release();
@@ -91,13 +87,9 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
     {
         await using var rig = await PlaybackRig.StartAsync(fixture);
         var key = await rig.StartingAsync(NewKey());
-        await rig.BringDownAsync();
-        rig.AdvanceToProbe();
-        var release = rig.Upstream.HoldSessions(Matches(key)); // answered a little after another probe's answer
-        var probe = RunAsync(rig, key);
-        await CallArrivedAsync(rig, key, 1);
+        var (probe, release) = await ProbeHeldAsync(rig, key); // answered a little after another probe's answer
 
-        rig.Gate.Health.Report(HealthPermit.Call, UpstreamSignal.Answered, null);
+        AnotherCallAnswered(rig);
         rig.Time.Advance(rig.Gate.Health.ProbeGrace - TimeSpan.FromMilliseconds(1));
         await Task.Delay(TimeSpan.FromMilliseconds(200));
         Assert.False(probe.IsCompleted); // abandoning it would make a second session
@@ -114,13 +106,9 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
         await using var rig = await PlaybackRig.StartAsync(fixture);
         var key = await rig.StartingAsync(NewKey());
         await rig.Store.RecordErrorAsync(key, "timed out", PlaybackError.SessionsCallTimedOut, None); // a session may exist
-        await rig.BringDownAsync();
-        rig.AdvanceToProbe();
-        var release = rig.Upstream.HoldSessions(Matches(key));
-        var probe = RunAsync(rig, key);
-        await CallArrivedAsync(rig, key, 1);
+        var (probe, release) = await ProbeHeldAsync(rig, key);
 
-        rig.Gate.Health.Report(HealthPermit.Call, UpstreamSignal.Answered, null);
+        AnotherCallAnswered(rig);
         rig.Time.Advance(rig.Gate.Health.ProbeGrace);
         await Task.Delay(TimeSpan.FromMilliseconds(200));
         Assert.False(probe.IsCompleted); // abandoning it could make a third session
@@ -336,6 +324,20 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
 
     private static Task CallArrivedAsync(PlaybackRig rig, string key, int calls) =>
         Eventually.WaitUntilAsync(() => rig.SessionCalls(key) == calls, TimeSpan.FromSeconds(30), () => $"{rig.SessionCalls(key)} sessions calls");
+
+    /// <summary>Brings the upstream down and sends this playback's call as the probe; the upstream holds it until released.</summary>
+    private static async Task<(Task<StageOutcome> Probe, Action Release)> ProbeHeldAsync(PlaybackRig rig, string key)
+    {
+        await rig.BringDownAsync();
+        rig.AdvanceToProbe();
+        var release = rig.Upstream.HoldSessions(Matches(key));
+        var probe = RunAsync(rig, key);
+        await CallArrivedAsync(rig, key, 1);
+        return (probe, release);
+    }
+
+    /// <summary>Another call's answer: the upstream is back.</summary>
+    private static void AnotherCallAnswered(PlaybackRig rig) => rig.Gate.Health.Report(HealthPermit.Call, UpstreamSignal.Answered, null);
 
     private static Func<string, bool> Matches(string key) => body => body.Contains(key, StringComparison.Ordinal);
 
