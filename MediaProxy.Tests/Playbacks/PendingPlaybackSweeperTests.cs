@@ -56,6 +56,42 @@ public sealed class PendingPlaybackSweeperTests(StageFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Running_MoreDueThanRoom_SweepsAgainAsRoomFreesNotAfterTheInterval()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => (o.MaxConcurrentSessionCalls, o.MaxConcurrentEventSends) = (2, 3));
+        var due = await DueAsync(rig, 8);
+        var sweeper = rig.Get<PendingPlaybackSweeper>();
+        await sweeper.StartAsync(None);
+        try
+        {
+            await Eventually.WaitUntilAsync(() => rig.Scheduler.Count == 5, TimeSpan.FromSeconds(30));
+            var first = Scheduled(rig);
+            foreach (var key in first)
+            {
+                // What the worker does with each: leased (due again when the lease would expire), then finished.
+                await rig.Coordination.MarkPendingAsync(key, rig.Time.GetUtcNow().AddMinutes(1), None);
+                rig.Scheduler.Finish(key);
+            }
+
+            // Room for 5 again: the rest are swept within a few backlog pauses, long before the next interval.
+            var advanced = TimeSpan.Zero;
+            while (rig.Scheduler.Count < 3 && advanced < rig.PlaybackOptions.RecoveryInterval / 2)
+            {
+                rig.Time.Advance(TimeSpan.FromMilliseconds(10));
+                advanced += TimeSpan.FromMilliseconds(10);
+                await Task.Delay(TimeSpan.FromMilliseconds(50));
+            }
+
+            Assert.Equal(due.Take(5), first);
+            Assert.Equal(due.Skip(5), Scheduled(rig));
+        }
+        finally
+        {
+            await sweeper.StopAsync(None);
+        }
+    }
+
+    [Fact]
     public async Task SweepAsync_FewerDueThanRoom_AllScheduledAndDone()
     {
         await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => (o.MaxConcurrentSessionCalls, o.MaxConcurrentEventSends) = (2, 3));

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Garnet;
 using MediaProxy.Api.Hosting.Store;
+using MediaProxy.Core.Queue;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
@@ -44,6 +46,22 @@ public sealed class EmbeddedGarnetTests
         var total = await IncrementConcurrentlyAsync($"127.0.0.1:{port}", connections: 8, perConnection: 250);
 
         Assert.True(total < 8 * 250, $"no increment was lost ({total}): the spec above would pass without transaction mode");
+    }
+
+    [Fact]
+    public async Task Defaults_TenThousandPlaybacksWaitingThroughAnOutage_NewPlaybacksStillTaken()
+    {
+        // The store guard's budget on Garnet is its log memory, and the pending-playback cap derives from it: the
+        // default embedded store must take an outage of 10,000 players (~2 KB each in the store) without refusing.
+        using var garnet = EmbeddedGarnet.Start(new EmbeddedStoreOptions(), NullLoggerFactory.Instance);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync($"{garnet.Endpoint},allowAdmin=true");
+        var store = (await redis.GetServers()[0].InfoAsync("store")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+        var budget = long.Parse(store["Log.MaxMemorySizeBytes"], CultureInfo.InvariantCulture);
+        var capacity = new StoreCapacity(Options.Create(new StoreGuardOptions()));
+
+        capacity.Observe(used: 10_000 * 2_048, budget, pending: 10_000);
+
+        Assert.Equal(StoreRoom.Open, capacity.Room);
     }
 
     [Fact]
