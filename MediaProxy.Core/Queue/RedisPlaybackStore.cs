@@ -7,10 +7,12 @@ namespace MediaProxy.Core.Queue;
 
 /// <summary>
 /// <see cref="IPlaybackStore"/> on Redis: one script call (one round trip) per operation. The key layout is
-/// documented in <see cref="RedisKeys"/> and the scripts in <see cref="RedisScripts"/>.
+/// documented in <see cref="RedisKeys"/> and the scripts in <see cref="RedisScripts"/>. Every write returns once
+/// <paramref name="commits"/> says it is durable.
 /// </summary>
-public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<PlaybackOptions> options, TimeProvider timeProvider) : IPlaybackStore
+public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<PlaybackOptions> options, TimeProvider timeProvider, IStoreCommits? commits = null) : IPlaybackStore
 {
+    private readonly IStoreCommits _commits = commits ?? ImmediateCommits.Instance;
     private readonly RedisValue _ttlSeconds = (long)Math.Ceiling(options.Value.Ttl.TotalSeconds);
     private readonly long _idempotencyMs = (long)options.Value.IdempotencyWindow.TotalMilliseconds;
     private readonly RedisValue _heldTtlSeconds = (long)Math.Ceiling(options.Value.HeldEventsTtl.TotalSeconds);
@@ -82,7 +84,8 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
 
     public async Task<PlaybackSnapshot?> GetAsync(string playbackKey, CancellationToken cancellationToken)
     {
-        var result = (RedisResult[])(await EvalAsync(RedisScripts.Get, Keys(playbackKey), [], cancellationToken))!;
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = (RedisResult[])(await RedisScripts.Get.EvaluateAsync(Db, Keys(playbackKey), []))!;
         var fields = (RedisResult[])result[0]!;
         if (fields.Length == 0)
         {
@@ -183,9 +186,11 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
 
     // StackExchange.Redis takes no CancellationToken: the token is checked before sending; once sent, a script
     // runs to completion (scripts are atomic, so there is never anything half-done to undo).
-    private Task<RedisResult> EvalAsync(ShaScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    private async Task<RedisResult> EvalAsync(ShaScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return script.EvaluateAsync(Db, keys, args);
+        var result = await script.EvaluateAsync(Db, keys, args);
+        await _commits.WaitCommittedAsync(cancellationToken);
+        return result;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Garnet;
+using MediaProxy.Core.Queue;
 
 namespace MediaProxy.Api.Hosting.Store;
 
@@ -18,19 +19,23 @@ public sealed partial class EmbeddedGarnet : IDisposable
     private readonly GarnetServer _server;
     private readonly FileStream? _lock;
     private readonly string? _temporaryDirectory;
+    private readonly AofGroupCommit? _groupCommit;
 
-    private EmbeddedGarnet(GarnetServer server, int port, FileStream? directoryLock, string? temporaryDirectory)
+    private EmbeddedGarnet(GarnetServer server, int port, FileStream? directoryLock, string? temporaryDirectory, AofGroupCommit? groupCommit)
     {
-        (_server, Port, _lock, _temporaryDirectory) = (server, port, directoryLock, temporaryDirectory);
+        (_server, Port, _lock, _temporaryDirectory, _groupCommit) = (server, port, directoryLock, temporaryDirectory, groupCommit);
     }
 
     public int Port { get; }
+
+    /// <summary>When a write is durable: after its group commit with a data directory, at once in memory.</summary>
+    public IStoreCommits Commits => (IStoreCommits?)_groupCommit ?? ImmediateCommits.Instance;
 
     /// <summary>The connection string StackExchange.Redis uses to reach it.</summary>
     public string Endpoint => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Port}");
 
     /// <summary>Starts the server; a setting Garnet refuses, or a data directory in use, fails with a clear message.</summary>
-    public static EmbeddedGarnet Start(EmbeddedStoreOptions options, ILoggerFactory loggerFactory)
+    public static EmbeddedGarnet Start(EmbeddedStoreOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var logger = loggerFactory.CreateLogger<EmbeddedGarnet>();
@@ -52,8 +57,12 @@ public sealed partial class EmbeddedGarnet : IDisposable
         {
             var server = new GarnetServer(GarnetArguments.For(options, port, directory), new WarningsOnlyLoggerFactory(loggerFactory));
             server.Start();
+            var store = server.Store;
+            var groupCommit = options.Durable
+                ? new AofGroupCommit(async token => await store.CommitAOFAsync(token), timeProvider ?? TimeProvider.System, logger)
+                : null;
             LogStarted(logger, port, options.Durable ? directory : "memory (a temporary folder for spills)");
-            return new EmbeddedGarnet(server, port, directoryLock, temporary);
+            return new EmbeddedGarnet(server, port, directoryLock, temporary, groupCommit);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -65,6 +74,7 @@ public sealed partial class EmbeddedGarnet : IDisposable
 
     public void Dispose()
     {
+        _groupCommit?.Dispose();
         _server.Dispose();
         _lock?.Dispose();
         DeleteTemporary(_temporaryDirectory);

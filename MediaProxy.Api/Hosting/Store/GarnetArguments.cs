@@ -26,10 +26,11 @@ internal static class GarnetArguments
 
         if (options.Durable)
         {
-            // Every write is in the append-only file before its reply goes out: a 202 survives a crash of the process.
+            // Commits are the proxy's (AofGroupCommit): a write a 202 rests on waits for its group's commit, so it
+            // survives a crash of the process. Garnet's own commit wait blocks a network thread on every reply.
             args.AddRange(
             [
-                "--aof", "true", "--aof-memory", "4m", "--aof-page-size", "1m", "--aof-commit-wait", "true",
+                "--aof", "true", "--aof-memory", "4m", "--aof-page-size", "1m", "--aof-commit-freq", "-1", "--aof-commit-wait", "false",
                 "--checkpointdir", directory, "--recover", "true",
                 "--checkpoint-freq", ((int)options.CheckpointInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             ]);

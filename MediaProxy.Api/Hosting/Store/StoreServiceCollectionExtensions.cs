@@ -21,12 +21,16 @@ public static class StoreServiceCollectionExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => StoreSettings.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IOptions<EmbeddedStoreOptions>>().Value));
         // Started only when the multiplexer needs it (embedded mode); disposed after the multiplexer, which needs it.
-        services.AddSingleton(sp => EmbeddedGarnet.Start(sp.GetRequiredService<IOptions<EmbeddedStoreOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => EmbeddedGarnet.Start(sp.GetRequiredService<IOptions<EmbeddedStoreOptions>>().Value, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IConnectionMultiplexer>(sp =>
         {
             var settings = sp.GetRequiredService<StoreSettings>();
             return ConnectionMultiplexer.Connect(settings.Redis ?? StoreSettings.ClientOptions(sp.GetRequiredService<EmbeddedGarnet>().Endpoint));
         });
+        // A write a promise rests on waits for its commit: the embedded store's group commit, nothing on Redis.
+        services.AddSingleton<IStoreCommits>(sp => sp.GetRequiredService<StoreSettings>().IsEmbedded
+            ? sp.GetRequiredService<EmbeddedGarnet>().Commits
+            : ImmediateCommits.Instance);
         services.AddSingleton<IPlaybackStore, RedisPlaybackStore>();
         services.AddSingleton<IPlaybackCoordination, RedisPlaybackCoordination>();
         services.AddSingleton<IMediaSchemaCache, RedisMediaSchemaCache>();
