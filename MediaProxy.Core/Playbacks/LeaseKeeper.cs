@@ -14,7 +14,7 @@ public sealed class LeaseKeeper : IDisposable
     private readonly IPlaybackCoordination _coordination;
     private readonly TimeProvider _time;
     private readonly TimeSpan _ttl;
-    private readonly ConcurrentDictionary<PlaybackLease, byte> _held = new();
+    private readonly ConcurrentDictionary<string, PlaybackLease> _held = new(StringComparer.Ordinal);
     private readonly ITimer _timer;
     private int _renewing;
 
@@ -41,12 +41,19 @@ public sealed class LeaseKeeper : IDisposable
         // Due when the lease would expire: others leave it alone, and find it as soon as the lease is gone.
         var score = await _coordination.MarkPendingAsync(playbackKey, _time.GetUtcNow() + _ttl, drain);
         var lease = new PlaybackLease(_coordination, playbackKey, Owner, _ttl, _time, score, drain);
-        _held[lease] = 0;
+        _held[playbackKey] = lease;
         return lease;
     }
 
+    /// <summary>
+    /// Extends this instance's lease on the playback to cover a call of up to <paramref name="span"/>, with no
+    /// renewals meanwhile (see <see cref="PlaybackLease.HoldAsync"/>); nothing when it holds none.
+    /// </summary>
+    public Task HoldAsync(string playbackKey, TimeSpan span) =>
+        _held.TryGetValue(playbackKey, out var lease) ? lease.HoldAsync(span) : Task.CompletedTask;
+
     /// <summary>Stops renewing the lease (it has ended).</summary>
-    public void Forget(PlaybackLease lease) => _held.TryRemove(lease, out _);
+    public void Forget(PlaybackLease lease) => _held.TryRemove(new KeyValuePair<string, PlaybackLease>(lease.PlaybackKey, lease));
 
     public void Dispose() => _timer.Dispose();
 
@@ -60,7 +67,7 @@ public sealed class LeaseKeeper : IDisposable
 
         try
         {
-            await Task.WhenAll(_held.Keys.Select(lease => lease.RenewAsync()));
+            await Task.WhenAll(_held.Values.Select(lease => lease.RenewAsync()));
         }
         finally
         {

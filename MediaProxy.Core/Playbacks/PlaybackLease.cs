@@ -18,6 +18,7 @@ public sealed class PlaybackLease : IAsyncDisposable
     private Task _renewal = Task.CompletedTask;
     private long? _score;
     private bool _ended;
+    private DateTimeOffset? _heldUntil;
 
     internal PlaybackLease(IPlaybackCoordination coordination, string playbackKey, string owner, TimeSpan ttl, TimeProvider time, long score, CancellationToken drain)
     {
@@ -99,15 +100,43 @@ public sealed class PlaybackLease : IAsyncDisposable
     {
         lock (_gate)
         {
-            return _ended ? Task.CompletedTask : _renewal = RenewCoreAsync();
+            // Held for a long call: the lease outlasts the hold by a whole TTL, nothing to renew until it ends.
+            if (_ended || _time.GetUtcNow() < _heldUntil)
+            {
+                return Task.CompletedTask;
+            }
+
+            return _renewal = RenewCoreAsync(Ttl, _renewal);
         }
     }
 
-    private async Task RenewCoreAsync()
+    /// <summary>
+    /// Covers a call that may take up to <paramref name="span"/> (a sessions call into a hung upstream): the lease
+    /// and the index entry are extended once to last that long plus a TTL, and renewals pause meanwhile, so a call
+    /// hung for minutes costs one store round, not one every third of a TTL. If this process dies, the playback
+    /// waits for the hold to pass before another instance takes it.
+    /// </summary>
+    internal Task HoldAsync(TimeSpan span)
     {
+        lock (_gate)
+        {
+            if (_ended)
+            {
+                return Task.CompletedTask;
+            }
+
+            // After any renewal in flight, so a shorter expiry can never land after the longer one.
+            _heldUntil = _time.GetUtcNow() + span;
+            return _renewal = RenewCoreAsync(span + Ttl, _renewal);
+        }
+    }
+
+    private async Task RenewCoreAsync(TimeSpan ttl, Task previous)
+    {
+        await previous;
         try
         {
-            if (!await _coordination.RenewLeaseAsync(PlaybackKey, Owner, Ttl, CancellationToken.None))
+            if (!await _coordination.RenewLeaseAsync(PlaybackKey, Owner, ttl, CancellationToken.None))
             {
                 Lost = true;
                 await _work.CancelAsync();
@@ -122,7 +151,7 @@ public sealed class PlaybackLease : IAsyncDisposable
 
             if (score is { } s)
             {
-                var moved = await _coordination.DeferPendingAsync(PlaybackKey, s, _time.GetUtcNow() + Ttl, CancellationToken.None);
+                var moved = await _coordination.DeferPendingAsync(PlaybackKey, s, _time.GetUtcNow() + ttl, CancellationToken.None);
                 lock (_gate)
                 {
                     // Null: someone marked new work (due now); leave their mark alone from here on.
@@ -132,8 +161,12 @@ public sealed class PlaybackLease : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The store failed while renewing: keep working; the next renewal tries again, or the lease expires and
-            // another instance takes over (duplicates bounded to the event in flight).
+            // The store failed while renewing: keep working; the next renewal tries again (a hold is given up, so
+            // renewals go on), or the lease expires and another instance takes over.
+            lock (_gate)
+            {
+                _heldUntil = null;
+            }
         }
     }
 

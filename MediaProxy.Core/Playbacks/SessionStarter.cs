@@ -18,6 +18,7 @@ public sealed partial class SessionStarter(
     MediaCollectionClient upstream,
     UpstreamGate gate,
     SessionsCallTimeout timeout,
+    LeaseKeeper leases,
     PlaybackMetrics metrics,
     IOptions<PlaybackOptions> options,
     TimeProvider timeProvider,
@@ -67,6 +68,13 @@ public sealed partial class SessionStarter(
             : null;
         try
         {
+            // A call likely to hang (a probe, or the upstream has been timing out) holds the lease once for its whole
+            // timeout instead of renewing it every few seconds: hung calls then cost the store nothing.
+            if (pass.Permit == HealthPermit.Probe || timeout.IsGrown(attemptTimeout))
+            {
+                await leases.HoldAsync(playbackKey, attemptTimeout);
+            }
+
             result = await upstream.StartSessionAsync(body, attemptTimeout, probe?.Token ?? cancellationToken);
         }
         catch (OperationCanceledException) when (probe is not null && !cancellationToken.IsCancellationRequested)

@@ -15,6 +15,9 @@ public sealed class SessionsCallTimeout(IOptions<UpstreamOptions> options)
 
     public TimeSpan Current => TimeSpan.FromTicks(Interlocked.Read(ref _ticks));
 
+    /// <summary>Whether a call with this timeout was given longer than usual: the upstream has been timing out.</summary>
+    public bool IsGrown(TimeSpan attemptTimeout) => attemptTimeout > options.Value.AttemptTimeout;
+
     /// <summary>The timeout for a playback's next sessions call.</summary>
     public TimeSpan For(bool timedOutBefore) => timedOutBefore ? options.Value.MaxSessionsAttemptTimeout : Current;
 

@@ -249,6 +249,41 @@ public sealed class PlaybackLeaseTests(StageFixture fixture) : IClassFixture<Sta
         Assert.Null(await rig.PendingScoreAsync(lease.PlaybackKey));
     }
 
+    [Fact]
+    public async Task HoldAsync_CallOfFiveMinutes_LeaseAndDueTimeCoverItWithNoRenewalMeanwhile()
+    {
+        await using var rig = await StartAsync();
+        var keeper = rig.Get<LeaseKeeper>();
+        var lease = (await AcquireAsync(keeper, 1))[0];
+        var hold = TimeSpan.FromMinutes(5);
+
+        await keeper.HoldAsync(lease.PlaybackKey, hold);
+
+        Assert.Equal(rig.NowScore + (long)(hold + Ttl).TotalMilliseconds, await rig.PendingScoreAsync(lease.PlaybackKey));
+        Assert.True(await rig.Redis.GetDatabase().KeyTimeToLiveAsync(RedisKeys.Lease(lease.PlaybackKey)) > hold);
+        for (var elapsed = TimeSpan.Zero; elapsed + (Ttl / 3) < hold; elapsed += Ttl / 3)
+        {
+            rig.Time.Advance(Ttl / 3);
+        }
+
+        Assert.Equal(1, rig.Coordination.Calls.Started("RenewLeaseAsync"));
+        Assert.False(lease.Lost);
+
+        // Past the hold, renewals go on as before.
+        rig.Time.Advance(Ttl / 3);
+        await RenewalsAsync(rig, 2);
+    }
+
+    [Fact]
+    public async Task HoldAsync_NoLeaseHeldForThePlayback_NoStoreCommand()
+    {
+        await using var rig = await StartAsync();
+
+        await rig.Get<LeaseKeeper>().HoldAsync(Key(), TimeSpan.FromMinutes(5));
+
+        Assert.Equal(0, rig.Coordination.Calls.Total);
+    }
+
     private Task<PlaybackRig> StartAsync() => PlaybackRig.StartAsync(fixture, playback: o => o.LeaseTtl = Ttl);
 
     private static async Task<List<PlaybackLease>> AcquireAsync(LeaseKeeper keeper, int count)

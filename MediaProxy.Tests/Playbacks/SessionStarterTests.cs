@@ -1,4 +1,5 @@
 using MediaProxy.Core.Playbacks;
+using MediaProxy.Core.Queue;
 using MediaProxy.Core.Upstream;
 
 namespace MediaProxy.Tests.Playbacks;
@@ -98,6 +99,40 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
         Assert.Equal(StageOutcome.Next, await probe);
         Assert.Single(rig.Upstream.SessionsForMedia(key));
         Assert.False((await rig.GetAsync(key)).SessionCallTimedOut);
+    }
+
+    [Fact]
+    public async Task RunAsync_ProbeIntoAHang_LeaseHeldForTheAttemptTimeoutWithNoRenewals()
+    {
+        // A lease renewed every second, a probe that may wait ten.
+        await using var rig = await PlaybackRig.StartAsync(fixture, playback: o => o.LeaseTtl = TimeSpan.FromSeconds(3));
+        var key = await rig.StartingAsync(NewKey());
+        await rig.BringDownAsync();
+        rig.AdvanceToProbe();
+        await using var lease = await rig.Get<LeaseKeeper>().TryAcquireAsync(key, None) ?? throw new InvalidOperationException("not acquired");
+        var release = rig.Upstream.HoldSessions(Matches(key));
+        var probe = RunAsync(rig, key);
+        try
+        {
+            await CallArrivedAsync(rig, key, 1);
+            Assert.Equal(1, rig.Coordination.Calls.Started("RenewLeaseAsync")); // the hold
+
+            // A hung probe costs the store nothing while it waits: no renewal round touches it.
+            var renewals = rig.PlaybackOptions.LeaseTtl / 3;
+            for (var waited = renewals; waited < rig.UpstreamOptions.AttemptTimeout; waited += renewals)
+            {
+                rig.Time.Advance(renewals);
+            }
+
+            Assert.Equal(1, rig.Coordination.Calls.Started("RenewLeaseAsync"));
+            Assert.True(await rig.Redis.GetDatabase().KeyTimeToLiveAsync(RedisKeys.Lease(key)) > rig.UpstreamOptions.AttemptTimeout - (renewals * 2));
+        }
+        finally
+        {
+            release();
+        }
+
+        await probe;
     }
 
     [Fact]
