@@ -52,9 +52,12 @@ public sealed class UpstreamOptions : IValidatableObject
     [Range(1, 10_000)]
     public int OutageThreshold { get; set; } = 5;
 
-    /// <summary>While the upstream is down, one real call is tried this often (with jitter) to see whether it is back.</summary>
+    /// <summary>
+    /// While the upstream is down, one real call is tried this often (with jitter) to see whether it is back: how
+    /// long it may be back before anyone knows. A probe left hanging costs one store round, whatever its wait.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
-    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     public bool UsesSimulator => Simulate || string.IsNullOrWhiteSpace(BaseUrl);
 

@@ -41,7 +41,7 @@ internal static partial class Report
                 f.CommandsPerSecond <= 50 && h.CommandsPerSecond <= 50);
             Row($"{title}: proxy CPU", $"{f.CpuPercent:F2} / {h.CpuPercent:F2} % of a core", "", $"{Math.Max(f.CpuPercent, h.CpuPercent):F2} %", "≤ 5 %",
                 f.CpuPercent <= 5 && h.CpuPercent <= 5);
-            Row($"{title}: upstream calls per probe interval (5 s)", $"{f.CallsPerProbeInterval:F2} / {h.CallsPerProbeInterval:F2}",
+            Row($"{title}: upstream calls per probe interval ({OutagePlan.ProbeInterval.TotalSeconds:F0} s)", $"{f.CallsPerProbeInterval:F2} / {h.CallsPerProbeInterval:F2}",
                 $"{f.UpstreamCalls} / {h.UpstreamCalls} calls", $"{Math.Max(f.CallsPerProbeInterval, h.CallsPerProbeInterval):F2}", "≤ 1",
                 f.CallsPerProbeInterval <= 1 && h.CallsPerProbeInterval <= 1 && f.DownAtEnd && h.DownAtEnd);
         }
@@ -89,7 +89,7 @@ internal static partial class Report
             foreach (var w in new[] { o.Failing, o.Hanging })
             {
                 var commands = string.Join(", ", w.Commands.Where(c => c.Value > 0).OrderByDescending(c => c.Value).Select(c => $"`{c.Key}` {c.Value}"));
-                doc.AppendLine(CultureInfo.InvariantCulture, $"- Down, {(w.Mode == "failing" ? "503 + `Retry-After: 1` to every call" : "no call answered")}, {w.Seconds:F0} s: Redis {w.CommandsPerSecond:F1} commands/s, {w.RoundTripsPerSecond:F1} round trips/s ({(commands.Length == 0 ? "none" : commands)}); proxy CPU {w.ProxyCpuSeconds:F2} s = {w.CpuPercent:F2} % of a core; {w.UpstreamCalls} upstream calls = {w.CallsPerProbeInterval:F2} per 5 s; still down at the end: {(w.DownAtEnd ? "yes" : "NO")}.");
+                doc.AppendLine(CultureInfo.InvariantCulture, $"- Down, {(w.Mode == "failing" ? "503 + `Retry-After: 1` to every call" : "no call answered")}, {w.Seconds:F0} s: Redis {w.CommandsPerSecond:F1} commands/s, {w.RoundTripsPerSecond:F1} round trips/s ({(commands.Length == 0 ? "none" : commands)}); proxy CPU {w.ProxyCpuSeconds:F2} s = {w.CpuPercent:F2} % of a core; {w.UpstreamCalls} upstream calls = {w.CallsPerProbeInterval:F2} per {OutagePlan.ProbeInterval.TotalSeconds:F0} s; still down at the end: {(w.DownAtEnd ? "yes" : "NO")}.");
             }
         }
 
