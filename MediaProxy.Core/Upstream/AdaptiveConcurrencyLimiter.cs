@@ -57,6 +57,15 @@ public sealed class AdaptiveConcurrencyLimiter(int ceiling, int initial, double 
         return false;
     }
 
+    /// <summary>A slot even when none is free (a probe of a down upstream, paced by its health state instead).</summary>
+    public LimiterPermit AcquireBeyondLimit()
+    {
+        lock (_gate)
+        {
+            return Take();
+        }
+    }
+
     /// <summary>Waits for a slot, first come first served.</summary>
     public async ValueTask<LimiterPermit> AcquireAsync(CancellationToken cancellationToken)
     {

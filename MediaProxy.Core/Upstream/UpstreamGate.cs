@@ -57,12 +57,27 @@ public sealed class UpstreamGate
     /// </summary>
     public async ValueTask<UpstreamPass?> EnterAsync(UpstreamCall call, bool wait, CancellationToken cancellationToken)
     {
-        if (!Health.IsAvailable && Health.NextProbeAt > _time.GetUtcNow())
+        var limiter = Limiter(call);
+        if (!Health.IsAvailable)
         {
-            return null; // down and no probe due: not even a slot
+            if (Health.NextProbeAt > _time.GetUtcNow())
+            {
+                return null; // down and no probe due: not even a slot
+            }
+
+            // The probe is the health state's to pace, not the limiter's: probes hung in a dead upstream hold their
+            // slots for a whole attempt timeout, and must not keep the next probe in.
+            switch (Health.TryEnter())
+            {
+                case HealthPermit.Probe:
+                    return new UpstreamPass(call, HealthPermit.Probe, limiter.AcquireBeyondLimit(), _time.GetTimestamp());
+                case HealthPermit.Refused:
+                    return null;
+            }
+
+            // Back up meanwhile: a call like any other.
         }
 
-        var limiter = Limiter(call);
         LimiterPermit slot;
         if (wait)
         {

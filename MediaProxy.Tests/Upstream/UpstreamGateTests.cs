@@ -94,22 +94,20 @@ public sealed class UpstreamGateTests : IDisposable
     }
 
     [Fact]
-    public async Task EnterAsync_ProbeTakenWhileWaitingForASlot_RefusedAndTheSlotReleased()
+    public async Task EnterAsync_DownProbeDueAndEverySlotHeldByHungCalls_TheProbeGoesOutAtOnce()
     {
         await GoDownAsync();
         _time.SetUtcNow(_gate.Health.NextProbeAt!.Value);
-        var slots = new List<LimiterPermit>();
-        for (var i = 0; i < _gate.Sessions.Limit; i++)
+        while (_gate.Sessions.TryAcquire(out _))
         {
-            slots.Add(_gate.Sessions.TryAcquire(out var slot) ? slot : throw new InvalidOperationException("no slot"));
         }
 
-        var waiting = _gate.EnterAsync(UpstreamCall.Sessions, wait: true, CancellationToken.None).AsTask();
-        Assert.Equal(HealthPermit.Probe, _gate.Health.TryEnter()); // another caller took this interval's probe
-        _gate.Sessions.Release(slots[0], LimiterSample.None, TimeSpan.Zero);
+        var inFlight = _gate.Sessions.InFlight;
+        var entering = _gate.EnterAsync(UpstreamCall.Sessions, wait: true, CancellationToken.None);
 
-        Assert.Null(await waiting);
-        Assert.Equal(slots.Count - 1, _gate.Sessions.InFlight);
+        Assert.True(entering.IsCompleted, "the probe waited for a slot held by a hung call");
+        Assert.Equal(HealthPermit.Probe, (await entering)?.Permit);
+        Assert.Equal(inFlight + 1, _gate.Sessions.InFlight);
     }
 
     [Fact]
