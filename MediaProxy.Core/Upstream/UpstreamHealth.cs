@@ -126,9 +126,11 @@ public sealed partial class UpstreamHealth(IOptions<UpstreamOptions> options, Ti
                         _nextProbe = NextProbe(now, retryAfter);
                         LogDown(logger, _failuresInARow, options.Value.ProbeInterval.TotalSeconds);
                     }
-                    else if (_down && permit == HealthPermit.Probe)
+                    else if (_down && permit == HealthPermit.Probe && retryAfter is { } after && now + after > _nextProbe)
                     {
-                        _nextProbe = NextProbe(now, retryAfter);
+                        // The next probe was set when this one left; only the upstream's Retry-After moves it. Hung
+                        // probes time out one after another, and pushing it on at each would starve the probing.
+                        _nextProbe = now + after;
                     }
 
                     break;

@@ -172,6 +172,25 @@ public sealed class UpstreamHealthTests
     }
 
     [Fact]
+    public void Report_HungProbesTimingOutOneAfterAnother_DoNotPostponeTheNextProbe()
+    {
+        var health = Create();
+        Fail(health, Threshold);
+        _time.SetUtcNow(health.NextProbeAt!.Value);
+        Assert.Equal(HealthPermit.Probe, health.TryEnter());
+        var due = health.NextProbeAt!.Value;
+
+        // Probes sent into the hang long ago time out one after another, closer together than an interval.
+        for (var i = 0; i < 5; i++)
+        {
+            _time.Advance(Interval / 5);
+            health.Report(HealthPermit.Probe, UpstreamSignal.Failing, null);
+        }
+
+        Assert.Equal(due, health.NextProbeAt);
+    }
+
+    [Fact]
     public void Report_WentDownWithRetryAfterLongerThanTheInterval_NoProbeBeforeRetryAfter()
     {
         var health = Create();
