@@ -19,7 +19,6 @@ public sealed partial class SessionStarter(
     UpstreamGate gate,
     SessionsCallTimeout timeout,
     LeaseKeeper leases,
-    ReplayGovernor governor,
     PlaybackMetrics metrics,
     IOptions<PlaybackOptions> options,
     TimeProvider timeProvider,
@@ -163,31 +162,21 @@ public sealed partial class SessionStarter(
 
     /// <summary>
     /// Stores the new session id, retrying a failed write a few times: the upstream session exists now, and
-    /// giving up here would mean another sessions call later, i.e. a duplicate session upstream. It is the first
-    /// store command of the replay that follows, so it passes the <see cref="ReplayGovernor"/> like a replay send:
-    /// a thousand sessions answered at once would otherwise queue thousands of commands ahead of the posts' own.
+    /// giving up here would mean another sessions call later, i.e. a duplicate session upstream.
     /// </summary>
     private async Task<SessionRecorded> RecordSessionAsync(string playbackKey, string sessionId, CancellationToken cancellationToken)
     {
-        await governor.EnterAsync(cancellationToken);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            for (var attempt = 1; ; attempt++)
+            try
             {
-                try
-                {
-                    return await store.SessionCreatedAsync(playbackKey, sessionId, cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException && attempt < 5)
-                {
-                    LogRecordSessionFailed(logger, PlaybackKey.ForLog(playbackKey), sessionId, attempt, ex.Message);
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), timeProvider, cancellationToken);
-                }
+                return await store.SessionCreatedAsync(playbackKey, sessionId, cancellationToken);
             }
-        }
-        finally
-        {
-            governor.Exit();
+            catch (Exception ex) when (ex is not OperationCanceledException && attempt < 5)
+            {
+                LogRecordSessionFailed(logger, PlaybackKey.ForLog(playbackKey), sessionId, attempt, ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), timeProvider, cancellationToken);
+            }
         }
     }
 

@@ -136,34 +136,6 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
     }
 
     [Fact]
-    public async Task RunAsync_AnsweredWhileEveryReplaySlotIsTaken_RecordedOnlyOnceOneFrees()
-    {
-        await using var rig = await PlaybackRig.StartAsync(fixture, playback: o => o.ReplayYieldsToPosts = true);
-        var key = await rig.StartingAsync(NewKey());
-        var governor = rig.Get<ReplayGovernor>();
-        using var giveUp = new CancellationTokenSource();
-        Task waiting;
-        while ((waiting = governor.EnterAsync(giveUp.Token)).IsCompleted)
-        {
-        }
-
-        await giveUp.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
-        var taken = governor.InFlight;
-
-        var running = RunAsync(rig, key);
-        await CallArrivedAsync(rig, key, 1);
-        await Task.Delay(TimeSpan.FromMilliseconds(200));
-
-        // Answered, but its store work waits behind the replay's: a burst of answers must not crowd out the posts.
-        Assert.False(running.IsCompleted);
-        Assert.Equal(PlaybackState.Starting, (await rig.GetAsync(key)).State);
-        governor.Exit();
-        Assert.Equal(StageOutcome.Next, await running);
-        Assert.Equal(taken - 1, governor.InFlight); // its slot given back
-    }
-
-    [Fact]
     public async Task RunAsync_ProbeAfterATimedOutCallWhenTheUpstreamComesBack_KeptWaitingForItsAnswer()
     {
         await using var rig = await PlaybackRig.StartAsync(fixture);
