@@ -261,10 +261,7 @@ public sealed class PlaybackLeaseTests(StageFixture fixture) : IClassFixture<Sta
 
         Assert.Equal(rig.NowScore + (long)(hold + Ttl).TotalMilliseconds, await rig.PendingScoreAsync(lease.PlaybackKey));
         Assert.True(await rig.Redis.GetDatabase().KeyTimeToLiveAsync(RedisKeys.Lease(lease.PlaybackKey)) > hold);
-        for (var elapsed = TimeSpan.Zero; elapsed + (Ttl / 3) < hold; elapsed += Ttl / 3)
-        {
-            rig.Time.Advance(Ttl / 3);
-        }
+        rig.AdvanceInStepsBelow(Ttl / 3, hold);
 
         Assert.Equal(1, rig.Coordination.Calls.Started("RenewLeaseAsync"));
         Assert.False(lease.Lost);
@@ -272,6 +269,23 @@ public sealed class PlaybackLeaseTests(StageFixture fixture) : IClassFixture<Sta
         // Past the hold, renewals go on as before.
         rig.Time.Advance(Ttl / 3);
         await RenewalsAsync(rig, 2);
+    }
+
+    [Fact]
+    public async Task HoldAsync_StoreFailsToExtendIt_RenewalsGoOn()
+    {
+        await using var rig = await StartAsync();
+        var keeper = rig.Get<LeaseKeeper>();
+        var lease = (await AcquireAsync(keeper, 1))[0];
+        rig.Coordination.Calls.FailOnce = "RenewLeaseAsync";
+
+        await keeper.HoldAsync(lease.PlaybackKey, TimeSpan.FromMinutes(5));
+        rig.Time.Advance(Ttl / 3);
+
+        // The lease still expires a TTL from its last renewal: skipping renewals now would lose it.
+        await Eventually.WaitUntilAsync(() => rig.Coordination.Calls["RenewLeaseAsync"] >= 1, TimeSpan.FromSeconds(30), () => rig.Coordination.Calls.ToString());
+        Assert.Equal(2, rig.Coordination.Calls.Started("RenewLeaseAsync"));
+        Assert.False(lease.Lost);
     }
 
     [Fact]

@@ -187,6 +187,15 @@ internal sealed class PlaybackRig : IAsyncDisposable
     }
 
     /// <summary>The clock moved to the moment the next probe may go out.</summary>
+    /// <summary>Moves the clock on in steps of <paramref name="step"/> (each firing the timers due) while staying below <paramref name="limit"/>.</summary>
+    public void AdvanceInStepsBelow(TimeSpan step, TimeSpan limit)
+    {
+        for (var elapsed = step; elapsed < limit; elapsed += step)
+        {
+            Time.Advance(step);
+        }
+    }
+
     public void AdvanceToProbe() => Time.SetUtcNow(Gate.Health.NextProbeAt ?? throw new InvalidOperationException("the upstream is up"));
 
     public static PlaybackEvent Start(string mediaId) => new(MediaEventTypes.SessionStart, TestEvents.SessionStart(mediaId));

@@ -119,10 +119,7 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
 
             // A hung probe costs the store nothing while it waits: no renewal round touches it.
             var renewals = rig.PlaybackOptions.LeaseTtl / 3;
-            for (var waited = renewals; waited < rig.UpstreamOptions.AttemptTimeout; waited += renewals)
-            {
-                rig.Time.Advance(renewals);
-            }
+            rig.AdvanceInStepsBelow(renewals, rig.UpstreamOptions.AttemptTimeout);
 
             Assert.Equal(1, rig.Coordination.Calls.Started("RenewLeaseAsync"));
             Assert.True(await rig.Redis.GetDatabase().KeyTimeToLiveAsync(RedisKeys.Lease(key)) > rig.UpstreamOptions.AttemptTimeout - (renewals * 2));
@@ -133,6 +130,31 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
         }
 
         await probe;
+    }
+
+    [Fact]
+    public async Task RunAsync_CallAfterATimedOutOne_LeaseHeldForTheLongestTimeout()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, playback: o => o.LeaseTtl = TimeSpan.FromSeconds(3));
+        var key = await rig.StartingAsync(NewKey());
+        await rig.Store.RecordErrorAsync(key, "timed out", PlaybackError.SessionsCallTimedOut, None);
+        await using var lease = await rig.Get<LeaseKeeper>().TryAcquireAsync(key, None) ?? throw new InvalidOperationException("not acquired");
+        var release = rig.Upstream.HoldSessions(Matches(key));
+        var call = RunAsync(rig, key);
+        try
+        {
+            await CallArrivedAsync(rig, key, 1);
+
+            // The upstream is up, but this call may wait the longest timeout: its lease covers it in one round.
+            Assert.Equal(1, rig.Coordination.Calls.Started("RenewLeaseAsync"));
+            Assert.True(await rig.Redis.GetDatabase().KeyTimeToLiveAsync(RedisKeys.Lease(key)) > rig.UpstreamOptions.AttemptTimeout);
+        }
+        finally
+        {
+            release();
+        }
+
+        await call;
     }
 
     [Fact]
