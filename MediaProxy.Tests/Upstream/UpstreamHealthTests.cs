@@ -139,10 +139,7 @@ public sealed class UpstreamHealthTests
     [Fact]
     public void TryEnter_ProbeStillUnansweredAnIntervalLater_TheNextIntervalsProbeGoes()
     {
-        var health = Create();
-        Fail(health, Threshold);
-        _time.SetUtcNow(health.NextProbeAt!.Value);
-        Assert.Equal(HealthPermit.Probe, health.TryEnter());
+        var health = DownWithAProbeOut();
 
         // A hung upstream keeps the probe a whole attempt timeout: the next one is due an interval later regardless,
         // so an upstream that is back is found within an interval and a half, not an attempt timeout.
@@ -158,10 +155,7 @@ public sealed class UpstreamHealthTests
     [Fact]
     public void Report_HungProbeFailsLate_NextProbeAnIntervalAfterItsAnswer()
     {
-        var health = Create();
-        Fail(health, Threshold);
-        _time.SetUtcNow(health.NextProbeAt!.Value);
-        Assert.Equal(HealthPermit.Probe, health.TryEnter());
+        var health = DownWithAProbeOut();
         _time.Advance(Interval * 3);
         Assert.Equal(HealthPermit.Probe, health.TryEnter());
 
@@ -174,10 +168,7 @@ public sealed class UpstreamHealthTests
     [Fact]
     public void Report_HungProbesTimingOutOneAfterAnother_DoNotPostponeTheNextProbe()
     {
-        var health = Create();
-        Fail(health, Threshold);
-        _time.SetUtcNow(health.NextProbeAt!.Value);
-        Assert.Equal(HealthPermit.Probe, health.TryEnter());
+        var health = DownWithAProbeOut();
         var due = health.NextProbeAt!.Value;
 
         // Probes sent into the hang long ago time out one after another, closer together than an interval.
@@ -239,10 +230,7 @@ public sealed class UpstreamHealthTests
     [Fact]
     public void Report_ProbeNeverSent_TheNextCallerProbesAtOnce()
     {
-        var health = Create();
-        Fail(health, Threshold);
-        _time.SetUtcNow(health.NextProbeAt!.Value);
-        Assert.Equal(HealthPermit.Probe, health.TryEnter());
+        var health = DownWithAProbeOut();
 
         health.Report(HealthPermit.Probe, UpstreamSignal.None, null);
 
@@ -321,6 +309,16 @@ public sealed class UpstreamHealthTests
         Options.Create(new UpstreamOptions { OutageThreshold = Threshold, ProbeInterval = Interval }),
         _time,
         NullLogger<UpstreamHealth>.Instance);
+
+    /// <summary>Down, and the first probe due and sent (unanswered).</summary>
+    private UpstreamHealth DownWithAProbeOut()
+    {
+        var health = Create();
+        Fail(health, Threshold);
+        _time.SetUtcNow(health.NextProbeAt!.Value);
+        Assert.Equal(HealthPermit.Probe, health.TryEnter());
+        return health;
+    }
 
     private static void Fail(UpstreamHealth health, int times)
     {
