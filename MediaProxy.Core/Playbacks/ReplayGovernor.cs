@@ -49,14 +49,13 @@ public sealed partial class ReplayGovernor : IDisposable
     private static readonly TimeSpan ProbeDuration = TimeSpan.FromMilliseconds(200);
 
     private readonly Lock _gate = new();
-    private readonly Queue<TaskCompletionSource> _waiters = new();
     private readonly TimeProvider _time;
     private readonly bool _enabled;
     private readonly double _threshold;
     private readonly int _max;
     private int _limit;
-    private int _inFlight;
-    private long _sendsStarted;
+    // Sends and recordings started so far: a post that saw this change was not measured alone.
+    private long _started;
     private readonly IdleLatency _idle = new();
     private double _recentMs;
     private long _probeUntil;
@@ -95,7 +94,7 @@ public sealed partial class ReplayGovernor : IDisposable
         {
             lock (_gate)
             {
-                return _inFlight;
+                return _sends.InFlight;
             }
         }
     }
@@ -105,7 +104,7 @@ public sealed partial class ReplayGovernor : IDisposable
     {
         lock (_gate)
         {
-            return new PostTiming(_time.GetTimestamp(), _sendsStarted, _inFlight == 0);
+            return new PostTiming(_time.GetTimestamp(), _started, ReplayIdle);
         }
     }
 
@@ -117,7 +116,7 @@ public sealed partial class ReplayGovernor : IDisposable
         lock (_gate)
         {
             _lastPost = now;
-            if (post.ReplayIdle && _inFlight == 0 && _sendsStarted == post.SendsStarted)
+            if (post.ReplayIdle && ReplayIdle && _started == post.ReplayStarted)
             {
                 // Nothing replayed during this post: it tells what a post costs here with replay out of the way.
                 _idle.Add(ms, now, _time.TimestampFrequency, fresh: _probeUntil != 0);
@@ -152,7 +151,7 @@ public sealed partial class ReplayGovernor : IDisposable
     // hundreds of sessions calls returning at once must not take the CPU from posts before the first halving.
     private void StartGentlyWhilePostsArrive()
     {
-        if (_enabled && _inFlight == 0 && _time.GetElapsedTime(_lastSendEnded) > ReplayIdleGap && _time.GetElapsedTime(_lastPost) <= IdleWindow)
+        if (_enabled && ReplayIdle && _time.GetElapsedTime(_lastSendEnded) > ReplayIdleGap && _time.GetElapsedTime(_lastPost) <= IdleWindow)
         {
             _limit = 1;
             _recentMs = _idle.Milliseconds;
@@ -211,4 +210,4 @@ public sealed partial class ReplayGovernor : IDisposable
 }
 
 /// <summary>When a post began, and whether any replay send ran meanwhile (see <see cref="ReplayGovernor"/>).</summary>
-public readonly record struct PostTiming(long Started, long SendsStarted, bool ReplayIdle);
+public readonly record struct PostTiming(long Started, long ReplayStarted, bool ReplayIdle);

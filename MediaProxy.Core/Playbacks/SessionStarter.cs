@@ -19,6 +19,7 @@ public sealed partial class SessionStarter(
     UpstreamGate gate,
     SessionsCallTimeout timeout,
     LeaseKeeper leases,
+    ReplayGovernor governor,
     PlaybackMetrics metrics,
     IOptions<PlaybackOptions> options,
     TimeProvider timeProvider,
@@ -162,21 +163,31 @@ public sealed partial class SessionStarter(
 
     /// <summary>
     /// Stores the new session id, retrying a failed write a few times: the upstream session exists now, and
-    /// giving up here would mean another sessions call later, i.e. a duplicate session upstream.
+    /// giving up here would mean another sessions call later, i.e. a duplicate session upstream. It is the replay's
+    /// first store command, so it takes a <see cref="ReplayGovernor"/> recording slot: a thousand sessions answered
+    /// at once would otherwise queue a thousand scripts on the store's connection ahead of the posts.
     /// </summary>
     private async Task<SessionRecorded> RecordSessionAsync(string playbackKey, string sessionId, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        await governor.EnterRecordingAsync(cancellationToken);
+        try
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                return await store.SessionCreatedAsync(playbackKey, sessionId, cancellationToken);
+                try
+                {
+                    return await store.SessionCreatedAsync(playbackKey, sessionId, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException && attempt < 5)
+                {
+                    LogRecordSessionFailed(logger, PlaybackKey.ForLog(playbackKey), sessionId, attempt, ex.Message);
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), timeProvider, cancellationToken);
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException && attempt < 5)
-            {
-                LogRecordSessionFailed(logger, PlaybackKey.ForLog(playbackKey), sessionId, attempt, ex.Message);
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), timeProvider, cancellationToken);
-            }
+        }
+        finally
+        {
+            governor.ExitRecording();
         }
     }
 

@@ -72,6 +72,47 @@ public sealed class ReplayGovernorTests : IDisposable
     }
 
     [Fact]
+    public async Task EnterRecordingAsync_ReplayBeginningWhilePostsArrive_OneRecordingAtATime()
+    {
+        var governor = Create();
+        IdlePosts(governor, 20, TimeSpan.FromMilliseconds(1));
+
+        // A thousand sessions answered at once: their recordings go one by one while posts arrive.
+        Assert.True(governor.EnterRecordingAsync(CancellationToken.None).IsCompleted);
+        var second = governor.EnterRecordingAsync(CancellationToken.None);
+        Assert.False(second.IsCompleted);
+
+        governor.ExitRecording();
+        await second.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, governor.RecordingsInFlight);
+    }
+
+    [Fact]
+    public void EnterRecordingAsync_SendsQueuedAtTheLimit_DoesNotWaitBehindThem()
+    {
+        var governor = Create();
+        IdlePosts(governor, 20, TimeSpan.FromMilliseconds(1));
+        Assert.True(governor.EnterAsync(CancellationToken.None).IsCompleted);
+        var queued = governor.EnterAsync(CancellationToken.None);
+        Assert.False(queued.IsCompleted);
+
+        Assert.True(governor.EnterRecordingAsync(CancellationToken.None).IsCompleted);
+    }
+
+    [Fact]
+    public void PostAccepted_SlowedWhileOnlyRecordingsRun_NotTakenForAnIdlePost()
+    {
+        var governor = Create();
+        IdlePosts(governor, 20, TimeSpan.FromMilliseconds(1));
+        _time.Advance(ReplayGovernor.IdleWindow + TimeSpan.FromMilliseconds(1));
+        Assert.True(governor.EnterRecordingAsync(CancellationToken.None).IsCompleted);
+
+        // Slowed by the recordings: the replay's doing, so the limit gives way rather than the idle time growing.
+        Post(governor, TimeSpan.FromMilliseconds(20));
+        Assert.Equal(Max / 2, governor.Limit);
+    }
+
+    [Fact]
     public async Task EnterAsync_NoPostsForTheIdleWindow_LiftsTheLimit()
     {
         var governor = Create();

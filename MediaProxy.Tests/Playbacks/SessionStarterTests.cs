@@ -158,6 +158,62 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
     }
 
     [Fact]
+    public async Task RunAsync_AnsweredWhileEveryRecordingSlotIsTaken_RecordedOnlyOnceOneFrees()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, playback: o => o.ReplayYieldsToPosts = true);
+        var key = await rig.StartingAsync(NewKey());
+        var governor = rig.Get<ReplayGovernor>();
+        var taken = await TakeEverySlotAsync(rig, governor.EnterRecordingAsync);
+        Assert.Equal(rig.UpstreamOptions.MaxConcurrentEventSends, taken);
+
+        var running = RunAsync(rig, key);
+        await CallArrivedAsync(rig, key, 1);
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+
+        // Answered, but its store work waits: a burst of answers must not crowd out the posts.
+        Assert.False(running.IsCompleted);
+        Assert.Equal(PlaybackState.Starting, (await rig.GetAsync(key)).State);
+        governor.ExitRecording();
+        Assert.Equal(StageOutcome.Next, await running);
+        Assert.Equal(taken - 1, governor.RecordingsInFlight); // its slot given back
+    }
+
+    [Fact]
+    public async Task RunAsync_AnsweredWhileEveryReplaySendSlotIsTaken_RecordedWithoutWaitingForThem()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, playback: o => o.ReplayYieldsToPosts = true);
+        var key = await rig.StartingAsync(NewKey());
+        var governor = rig.Get<ReplayGovernor>();
+        Assert.Equal(rig.UpstreamOptions.MaxConcurrentEventSends, await TakeEverySlotAsync(rig, governor.EnterAsync));
+
+        // Sends held by a slow upstream (or queued behind one) do not hold up the recording of a new session.
+        var running = RunAsync(rig, key);
+        await CallArrivedAsync(rig, key, 1);
+        Assert.Equal(StageOutcome.Next, await running.WaitAsync(TimeSpan.FromSeconds(30))); // a hang guard, not a speed limit
+        Assert.Equal(0, governor.RecordingsInFlight);
+    }
+
+    /// <summary>
+    /// Enters a governor lane until a wait does not complete at once (that one given up): the slots taken. No post
+    /// came for a while, so the limit is at its maximum and no pause to measure the posts is due.
+    /// </summary>
+    private static async Task<int> TakeEverySlotAsync(PlaybackRig rig, Func<CancellationToken, Task> enter)
+    {
+        rig.Time.Advance(ReplayGovernor.IdleWindow + TimeSpan.FromMilliseconds(1));
+        using var giveUp = new CancellationTokenSource();
+        var taken = 0;
+        Task waiting;
+        while ((waiting = enter(giveUp.Token)).IsCompleted)
+        {
+            taken++;
+        }
+
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        return taken;
+    }
+
+    [Fact]
     public async Task RunAsync_ProbeAfterATimedOutCallWhenTheUpstreamComesBack_KeptWaitingForItsAnswer()
     {
         await using var rig = await PlaybackRig.StartAsync(fixture);
