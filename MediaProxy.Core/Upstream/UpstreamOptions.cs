@@ -57,7 +57,7 @@ public sealed class UpstreamOptions : IValidatableObject
     /// long it may be back before anyone knows. A probe left hanging costs one store round, whatever its wait.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
-    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public bool UsesSimulator => Simulate || string.IsNullOrWhiteSpace(BaseUrl);
 

@@ -61,7 +61,7 @@ internal sealed record OutagePlan(
     public const int EventsPerWaitingPlayback = 9;
 
     /// <summary>The proxy's default <c>Upstream:ProbeInterval</c>: one upstream call per interval at most while down.</summary>
-    public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
 
     public static OutagePlan Full { get; } = new(10_000, 10_000, 500, 10_000, TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(6));
 

@@ -281,7 +281,7 @@ internal static partial class Report
             failing upstream; once `/metrics` shows `mediaproxy_upstream_available` 0, {{r.Plan.Outage.Failing.TotalSeconds:F0}} s of 503s, then
             {{r.Plan.Outage.Hanging.TotalSeconds:F0}} s of no answer, each window measured on its own: Redis commands per second from `INFO commandstats`
             deltas (commands inside scripts included; the bench's own `CONFIG RESETSTAT` and `INFO` left out), the
-            proxy's CPU as a share of one core, and upstream calls over the window's count of 5 s probe intervals.
+            proxy's CPU as a share of one core, and upstream calls over the window's count of {{OutagePlan.ProbeInterval.TotalSeconds:F0}} s probe intervals.
             Between the two windows, the Redis memory of sampled waiting playbacks: `MEMORY USAGE … SAMPLES 0` of
             every key of each (meta, queue, dead letters and lease when present) plus the pending index's 16 shards
             over the playbacks in them, against the bytes of the JSON posted. Then healthy, sessions answered at
