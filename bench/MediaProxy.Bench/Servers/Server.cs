@@ -10,6 +10,9 @@ internal static class Server
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
+        // A flash crowd opens thousands of connections at once: with Kestrel's accept backlog of 512 the kernel drops
+        // SYNs, the client sends them again a second later, and the fake upstream, not the proxy, sets the pace.
+        builder.WebHost.UseSockets(sockets => sockets.Backlog = 65_535);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, port);
