@@ -2,18 +2,22 @@ namespace MediaProxy.Core.Upstream;
 
 /// <summary>
 /// How many calls of one kind may be in flight, following the upstream (AIMD, as Netflix's concurrency-limits and
-/// Vector's adaptive request concurrency do it, with TCP's slow start): +1 for each answer that came back in time
-/// while the limit was in use (so about ×2 per round trip) below the level of the last overload, +1 per round trip
-/// above it. On a sign of overload (5xx, a timeout, an answer slower than <c>tolerance</c> × the usual latency) it is
-/// cut ×<see cref="Backoff"/> once per round of calls (the calls started before a cut report the same overload, and
-/// are not cut for again); a 429 also brings it down to the calls still in flight (what the upstream took: the calls
-/// it refuses come back fast). It starts at <c>initial</c> and slow-starts towards the ceiling: doubling per round
-/// trip finds a fast upstream's size within a few round trips, while an upstream that answers nothing (hung) holds
-/// only the initial number of calls, not the ceiling's (each call in flight costs the process about 20 KB).
+/// Vector's adaptive request concurrency do it, with a slow start like TCP's): +15 for each answer that came back in
+/// time while the limit was in use (about ×16 per round trip) below the level of the last overload, +1 per round
+/// trip above it. On a sign of overload (5xx, a timeout, an answer slower than <c>tolerance</c> × the usual latency)
+/// it is cut ×<see cref="Backoff"/> once per round of calls (the calls started before a cut report the same
+/// overload, and are not cut for again); a 429 also brings it down to the calls still in flight (what the upstream
+/// took: the calls it refuses come back fast). It starts at <c>initial</c> and slow-starts towards the ceiling. A
+/// sessions call's round trip can take seconds, hence ×<see cref="SlowStartGrowth"/> per round trip, not TCP's ×2:
+/// a flash crowd reaches the ceiling after one round trip of good answers instead of four, while an upstream that
+/// answers nothing (hung) holds only the initial number of calls (each call in flight costs the process about 20 KB).
 /// </summary>
 public sealed class AdaptiveConcurrencyLimiter(int ceiling, int initial, double latencyTolerance, TimeProvider timeProvider)
 {
     public const double Backoff = 0.9;
+
+    /// <summary>How much the limit grows per round trip of timely answers in slow start.</summary>
+    public const int SlowStartGrowth = 16;
 
     // Below this a slower answer is noise, not a sign of overload (a local upstream answers in a millisecond).
     private static readonly TimeSpan LatencySlack = TimeSpan.FromMilliseconds(50);
@@ -117,9 +121,9 @@ public sealed class AdaptiveConcurrencyLimiter(int ceiling, int initial, double 
                 _latency.Add(latency);
                 if (utilised)
                 {
-                    // Below the level of the last overload +1 per answer (×2 per round trip), at or above it +1 per
-                    // round trip (TCP's slow start and congestion avoidance).
-                    _limit = Math.Min(ceiling, _limit + (_limit < _threshold ? 1 : 1 / _limit));
+                    // Below the level of the last overload +15 per answer (×16 per round trip), at or above it +1 per
+                    // round trip (slow start and congestion avoidance, as TCP's).
+                    _limit = Math.Min(ceiling, _limit + (_limit < _threshold ? SlowStartGrowth - 1 : 1 / _limit));
                 }
             }
             else if (sample is LimiterSample.Refused or LimiterSample.Overloaded)

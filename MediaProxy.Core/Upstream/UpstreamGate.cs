@@ -121,11 +121,11 @@ public sealed class UpstreamGate
     }
 
     /// <summary>
-    /// A quarter of the ceiling, at least 16 (1,024 sessions calls, 256 sends by default): a flash crowd of a
-    /// thousand playbacks starts in one round trip, the ceiling is reached in two, and a hung upstream holds a
-    /// quarter of the calls it could.
+    /// A sixteenth of the ceiling, at least 16 (1,024 sessions calls, 64 sends by default): a flash crowd of a thousand
+    /// playbacks starts in one round trip, the slow start (<see cref="AdaptiveConcurrencyLimiter.SlowStartGrowth"/>)
+    /// reaches the ceiling in the next, and a hung upstream holds a sixteenth of the calls it could.
     /// </summary>
-    internal static int InitialLimit(int ceiling) => Math.Min(ceiling, Math.Max(16, ceiling / 4));
+    internal static int InitialLimit(int ceiling) => Math.Min(ceiling, Math.Max(16, ceiling / AdaptiveConcurrencyLimiter.SlowStartGrowth));
 
     private AdaptiveConcurrencyLimiter Limiter(UpstreamCall call) => call == UpstreamCall.Sessions ? Sessions : Events;
 }

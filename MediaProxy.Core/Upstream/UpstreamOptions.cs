@@ -38,7 +38,7 @@ public sealed class UpstreamOptions : IValidatableObject
     /// it grows while answers succeed and their latency holds, and is cut on 429, 503, timeouts or rising latency.
     /// </summary>
     [Range(1, 100_000)]
-    public int MaxConcurrentSessionCalls { get; set; } = 4_096;
+    public int MaxConcurrentSessionCalls { get; set; } = 16_384;
 
     /// <summary>Ceiling of the event posts in flight at once (per instance), adapting as the sessions calls do.</summary>
     [Range(1, 100_000)]

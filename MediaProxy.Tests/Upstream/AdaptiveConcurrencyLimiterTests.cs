@@ -6,7 +6,8 @@ namespace MediaProxy.Tests.Upstream;
 /// <summary>
 /// The AIMD limit of one kind of call, on a fake clock: ceiling 100, latency tolerance 2 (an answer slower than
 /// 2 × the usual latency + 50 ms counts as overload), the usual latency being the fastest answer of the last minute.
-/// It grows by one per answer below the level of its last overload (slow start), by one per round trip at or above it.
+/// It grows by 15 per answer below the level of its last overload (slow start, ×16 per round trip), by one per round
+/// trip at or above it.
 /// </summary>
 public sealed class AdaptiveConcurrencyLimiterTests
 {
@@ -24,14 +25,14 @@ public sealed class AdaptiveConcurrencyLimiterTests
     }
 
     [Fact]
-    public void Release_TimelyAnswersFromTheInitialLimit_DoublesPerRoundTripUpToTheCeiling()
+    public void Release_TimelyAnswersFromTheInitialLimit_SixteenfoldPerRoundTripUpToTheCeiling()
     {
-        var limiter = new AdaptiveConcurrencyLimiter(Ceiling, initial: 10, latencyTolerance: 2.0, _time);
+        var limiter = new AdaptiveConcurrencyLimiter(Ceiling * 100, initial: 10, latencyTolerance: 2.0, _time);
         var rounds = new List<int>();
         var inFlight = Take(limiter, limiter.Limit);
 
         // A caller with more work than slots: each answer's slot, and any new one, is taken again at once.
-        while (rounds.Count < 6)
+        while (rounds.Count < 4)
         {
             var next = new List<LimiterPermit>();
             foreach (var permit in inFlight)
@@ -46,7 +47,7 @@ public sealed class AdaptiveConcurrencyLimiterTests
             (inFlight, rounds) = (next, [.. rounds, limiter.Limit]);
         }
 
-        Assert.Equal([20, 40, 80, 100, 100, 100], rounds);
+        Assert.Equal([160, 2_560, Ceiling * 100, Ceiling * 100], rounds);
     }
 
     [Fact]
@@ -115,15 +116,14 @@ public sealed class AdaptiveConcurrencyLimiterTests
     }
 
     [Fact]
-    public void Release_TimelyAnswerWhileUtilisedBelowTheLastOverload_GrowsByOne()
+    public void Release_TimelyAnswerWhileUtilisedBelowTheLastOverload_GrowsByFifteen()
     {
-        var limiter = CutOnce(); // 90
-        limiter.Restart(); // after an outage: the last overload no longer counts
+        var limiter = new AdaptiveConcurrencyLimiter(Ceiling * 10, initial: 90, latencyTolerance: 2.0, _time); // no overload yet
         var permits = Take(limiter, 45); // in flight ≥ limit / 2
 
         limiter.Release(permits[0], LimiterSample.Answered, Usual);
 
-        Assert.Equal(91, limiter.Limit);
+        Assert.Equal(105, limiter.Limit);
     }
 
     [Fact]
@@ -238,7 +238,7 @@ public sealed class AdaptiveConcurrencyLimiterTests
     }
 
     [Fact]
-    public void Restart_AfterCuts_AtLeastAnEighthOfTheCeilingAndGrowingByOnePerAnswer()
+    public void Restart_AfterCuts_AtLeastAnEighthOfTheCeilingAndGrowingByFifteenPerAnswer()
     {
         var limiter = Create();
         for (var i = 0; i < 40; i++)
@@ -253,8 +253,8 @@ public sealed class AdaptiveConcurrencyLimiterTests
 
         Assert.Equal(Ceiling / 8, limiter.Limit);
         var inFlight = new Queue<LimiterPermit>(Take(limiter, Ceiling / 8));
-        AnswerInTurn(limiter, inFlight, 10);
-        Assert.Equal((Ceiling / 8) + 10, limiter.Limit);
+        AnswerInTurn(limiter, inFlight, 1);
+        Assert.Equal((Ceiling / 8) + 15, limiter.Limit);
     }
 
     [Fact]

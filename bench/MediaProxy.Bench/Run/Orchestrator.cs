@@ -181,7 +181,7 @@ internal sealed partial class Orchestrator : IAsyncDisposable
 
     /// <summary>
     /// The replay phase holds every sessions call of a round (1,000) at once, then releases them together: a ceiling
-    /// whose starting point (a quarter: 16,384) lets them all out before any is answered, even after the warm-up
+    /// whose starting point (a sixteenth: 4,096) lets them all out before any is answered, even after the warm-up
     /// rounds' held (slow) answers have cut it a few times.
     /// </summary>
     private static readonly Dictionary<string, string> ReplaySettings = new(HeldSessionCalls, StringComparer.Ordinal)

@@ -215,8 +215,8 @@ internal static partial class Report
           1,000,000. The queued, live and replay phases also raise the upstream attempt timeout to 5 min and
           `MaxSessionsAttemptTimeout` to 10 min (so "never returns" holds for the run), and the queued phase sets
           `LeaseTtl` to 5 min (see the commands per post below); the outage phase keeps those defaults. Everything
-          else is the proxy's default (sessions calls and event sends in flight start at 1,024 and 256 and follow the
-          upstream up to 4,096 and 1,024; Server GC). Each phase (queued, live, replay, each part of the outage phase) gets a freshly started
+          else is the proxy's default (sessions calls and event sends in flight start at 1,024 and 64 and follow the
+          upstream up to 16,384 and 1,024; Server GC). Each phase (queued, live, replay, each part of the outage phase) gets a freshly started
           proxy and an emptied Redis.
         - Load: a .NET closed loop, {{r.Plan.Connections}} HTTP/1.1 connections reused (`SocketsHttpHandler`), each worker posting
           to its own playback keys (no two posts of one playback overlap, as with a real player). Bodies are
