@@ -20,6 +20,7 @@ public sealed class PlaybackScheduler
     private readonly Channel<string> _channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly ConcurrentQueue<string> _first = new();
     private readonly ConcurrentDictionary<string, int> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _newStarts = new(StringComparer.Ordinal);
 
     /// <summary>Playbacks scheduled or being worked now.</summary>
     public int Count => _pending.Count;
@@ -41,6 +42,19 @@ public sealed class PlaybackScheduler
             }
         }
     }
+
+    /// <summary>
+    /// Schedules a playback whose sessionStart was just accepted here: its first pass knows it needs a sessions call
+    /// slot before anything else (see <see cref="TakeNewStart"/>).
+    /// </summary>
+    public void ScheduleNewStart(string playbackKey)
+    {
+        _newStarts[playbackKey] = 0;
+        Schedule(playbackKey);
+    }
+
+    /// <summary>True once for a playback scheduled by <see cref="ScheduleNewStart"/>.</summary>
+    internal bool TakeNewStart(string playbackKey) => _newStarts.TryRemove(playbackKey, out _);
 
     /// <summary>
     /// Schedules <paramref name="playbackKey"/> ahead of every playback waiting in the channel: one holding a sessions

@@ -72,7 +72,7 @@ public sealed partial class PlaybackService(
         if (decision.StartNeeded)
         {
             LogSessionStartAccepted(logger, PlaybackKey.ForLog(playbackKey));
-            work.Schedule(playbackKey);
+            work.ScheduleNewStart(playbackKey);
         }
 
         var state = decision.State;

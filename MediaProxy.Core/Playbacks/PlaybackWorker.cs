@@ -13,7 +13,7 @@ namespace MediaProxy.Core.Playbacks;
 /// (<see cref="PlaybackStages"/>) and their outcome decides what the pending index says next. As many playbacks are
 /// worked at once as the upstream's two concurrency limits allow together (<see cref="UpstreamGate"/>); one whose
 /// sessions call finds no slot waits for one in memory, holding no lease, so slow sessions calls never hold up the
-/// replays. While the upstream is down, a scheduled playback is not even leased: it stays parked in the index, due,
+/// replays (a playback just accepted here takes its slot before its lease). While the upstream is down, a scheduled playback is not even leased: it stays parked in the index, due,
 /// for the first instance to find once the upstream is back.
 /// On shutdown, work in flight gets <see cref="PlaybackOptions.ShutdownDrainTimeout"/> to finish; what is left is
 /// handed back (lease released, marked due now) so another instance takes it over at once.
@@ -124,9 +124,24 @@ public sealed partial class PlaybackWorker(
         }
 
         var reserved = _reserved.TryRemove(playbackKey, out var slot) ? slot : (UpstreamPass?)null;
+        var newStart = work.TakeNewStart(playbackKey);
         if (reserved is null && !gate.Health.IsAvailable && gate.Health.NextProbeAt > timeProvider.GetUtcNow())
         {
             return; // parked: the pending index keeps it, due, and nothing here costs anything
+        }
+
+        if (reserved is null && newStart && gate.Health.IsAvailable)
+        {
+            // Just accepted here, so it needs a sessions call: its slot first. Without one it waits at the cost of one
+            // store command, instead of a lease taken and given back and its state read twice (a flash crowd's
+            // thousands of playbacks waiting for their slots cost the proxy's CPU as much as their calls did).
+            reserved = await gate.EnterAsync(UpstreamCall.Sessions, wait: false, stoppingToken);
+            if (reserved is null)
+            {
+                await TryMarkPendingAsync(playbackKey, SessionSlotWait);
+                WaitForSessionSlot(playbackKey, stoppingToken);
+                return;
+            }
         }
 
         // Every log line written while working this playback (stages, upstream client) carries its key.

@@ -160,6 +160,54 @@ public sealed class PlaybackWorkerTests(StageFixture fixture) : IClassFixture<St
     }
 
     [Fact]
+    public async Task ExecuteAsync_NewSessionStartNoSessionSlot_WaitsAtTheCostOfOneMarkThenGoesLive()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => o.MaxConcurrentSessionCalls = 1);
+        var key = await rig.StartingAsync(NewKey(), queued: 1);
+        var other = await rig.Gate.EnterAsync(UpstreamCall.Sessions, wait: false, CancellationToken.None);
+        Assert.NotNull(other);
+        await rig.StartWorkerAsync();
+        rig.Store.Calls.Reset();
+        rig.Coordination.Calls.Reset();
+
+        rig.Scheduler.ScheduleNewStart(key);
+        await IdleAsync(rig);
+
+        // No lease taken and given back, no state read: only the others kept off it while it waits.
+        Assert.Equal((1, 1), (rig.Coordination.Calls.Total, rig.Coordination.Calls["MarkPendingAsync"]));
+        Assert.Equal(0, rig.Store.Calls.Total);
+        Assert.Equal(rig.NowScore + 30_000, await rig.PendingScoreAsync(key));
+        Assert.False(await rig.IsLeasedAsync(key));
+
+        rig.Gate.Exit(other.Value, UpstreamResult.FromStatus(System.Net.HttpStatusCode.Created, null, forEvent: false, retryAfter: null));
+        await Eventually.WaitUntilAsync(async () => (await rig.GetAsync(key)).State == PlaybackState.Live, TimeSpan.FromSeconds(30));
+        await IdleAsync(rig);
+
+        Assert.Equal(1, rig.SessionCalls(key));
+        Assert.Equal([1], rig.Delivered((await rig.GetAsync(key)).SessionId!));
+        Assert.Equal(0, rig.Gate.Sessions.InFlight);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_NewSessionStartAlreadyStartedElsewhere_SlotGivenBackAndQueueReplayed()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey(), queued: 1);
+        await rig.StartWorkerAsync();
+        rig.Scheduler.Schedule(key);
+        await Eventually.WaitUntilAsync(async () => (await rig.GetAsync(key)).State == PlaybackState.Live, TimeSpan.FromSeconds(30));
+        await IdleAsync(rig);
+
+        // A stale hint (another pass, or another instance, started it meanwhile): the slot taken for it goes back.
+        rig.Scheduler.ScheduleNewStart(key);
+        await IdleAsync(rig);
+
+        Assert.Equal(1, rig.SessionCalls(key));
+        Assert.Equal(0, rig.Gate.Sessions.InFlight);
+        Assert.Equal(PlaybackState.Live, (await rig.GetAsync(key)).State);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_FoundDueWhileWaitingForASlot_OnlyItsMarkMovedOnNoLease()
     {
         await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => o.MaxConcurrentSessionCalls = 1);
