@@ -54,37 +54,27 @@ public sealed class ReplayGovernorTests : IDisposable
         Assert.InRange(governor.Limit, climbing + 10, climbing + 11);
     }
 
-    [Fact]
-    public async Task EnterAsync_AtTheLimit_WaitsUntilASendExits()
+    /// <summary>
+    /// A replay beginning while posts arrive: one send at a time, and (a thousand sessions answered at once) one
+    /// recording at a time, each lane waiting until its own slot is given back.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EnterAsync_AtTheLimitWhilePostsArrive_WaitsUntilItsLaneHasASlot(bool recording)
     {
         var governor = Create();
         IdlePosts(governor, 20, TimeSpan.FromMilliseconds(1));
+        Func<CancellationToken, Task> enter = recording ? governor.EnterRecordingAsync : governor.EnterAsync;
 
-        // A replay beginning while posts arrive: one send at a time.
-        Assert.True(governor.EnterAsync(CancellationToken.None).IsCompleted);
-        var second = governor.EnterAsync(CancellationToken.None);
+        Assert.True(enter(CancellationToken.None).IsCompleted);
+        var second = enter(CancellationToken.None);
         Assert.False(second.IsCompleted);
         Assert.Equal(1, governor.Limit);
 
-        governor.Exit();
+        (recording ? (Action)governor.ExitRecording : governor.Exit)();
         await second.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(1, governor.InFlight);
-    }
-
-    [Fact]
-    public async Task EnterRecordingAsync_ReplayBeginningWhilePostsArrive_OneRecordingAtATime()
-    {
-        var governor = Create();
-        IdlePosts(governor, 20, TimeSpan.FromMilliseconds(1));
-
-        // A thousand sessions answered at once: their recordings go one by one while posts arrive.
-        Assert.True(governor.EnterRecordingAsync(CancellationToken.None).IsCompleted);
-        var second = governor.EnterRecordingAsync(CancellationToken.None);
-        Assert.False(second.IsCompleted);
-
-        governor.ExitRecording();
-        await second.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(1, governor.RecordingsInFlight);
+        Assert.Equal(1, recording ? governor.RecordingsInFlight : governor.InFlight);
     }
 
     [Fact]
