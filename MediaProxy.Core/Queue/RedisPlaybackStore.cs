@@ -84,8 +84,7 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
 
     public async Task<PlaybackSnapshot?> GetAsync(string playbackKey, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var result = (RedisResult[])(await RedisScripts.Get.EvaluateAsync(Db, Keys(playbackKey), []))!;
+        var result = (RedisResult[])(await ReadAsync(RedisScripts.Get, Keys(playbackKey), [], cancellationToken))!;
         var fields = (RedisResult[])result[0]!;
         if (fields.Length == 0)
         {
@@ -184,13 +183,19 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
 
     private static PlaybackState ParseState(RedisResult result) => PlaybackStates.Parse((string?)result);
 
-    // StackExchange.Redis takes no CancellationToken: the token is checked before sending; once sent, a script
-    // runs to completion (scripts are atomic, so there is never anything half-done to undo).
+    // A write: answered once the store has committed it (the embedded store's group commit), as a 202 rests on it.
     private async Task<RedisResult> EvalAsync(ShaScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var result = await script.EvaluateAsync(Db, keys, args);
+        var result = await ReadAsync(script, keys, args, cancellationToken);
         await _commits.WaitCommittedAsync(cancellationToken);
         return result;
+    }
+
+    // StackExchange.Redis takes no CancellationToken: the token is checked before sending; once sent, a script
+    // runs to completion (scripts are atomic, so there is never anything half-done to undo). A read waits for no commit.
+    private Task<RedisResult> ReadAsync(ShaScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return script.EvaluateAsync(Db, keys, args);
     }
 }
