@@ -28,15 +28,9 @@ public sealed partial class PlaybackWorker(
     TimeProvider timeProvider,
     ILogger<PlaybackWorker> logger) : BackgroundService
 {
-    // A playback waiting in memory for a sessions call slot is marked due this much later meanwhile, so no sweeper
-    // (this instance's included) finds it again while it waits, and others take it over after that if this one died.
-    internal static readonly TimeSpan SessionSlotWait = TimeSpan.FromSeconds(30);
-
     private readonly CancellationTokenSource _drain = new();
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private readonly SemaphoreSlim _finished = new(0);
-    private readonly ConcurrentDictionary<string, byte> _waitingForSlot = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, UpstreamPass> _reserved = new(StringComparer.Ordinal);
 
     /// <summary>Playbacks being worked on this instance now.</summary>
     public int Working => _running.Count;
@@ -204,78 +198,8 @@ public sealed partial class PlaybackWorker(
         }
     }
 
-    /// <summary>
-    /// Waits in memory (no lease, no store command) for a sessions call slot, then reserves it for the playback
-    /// and schedules it: slow sessions calls never hold the playbacks whose replay could go on.
-    /// </summary>
-    private void WaitForSessionSlot(string playbackKey, CancellationToken stoppingToken)
-    {
-        if (!_waitingForSlot.TryAdd(playbackKey, 0))
-        {
-            return;
-        }
-
-        _ = WaitAsync();
-
-        async Task WaitAsync()
-        {
-            try
-            {
-                var pass = await gate.EnterAsync(UpstreamCall.Sessions, wait: true, stoppingToken);
-                if (pass is { } reserved)
-                {
-                    _reserved[playbackKey] = reserved;
-                }
-                else
-                {
-                    // The upstream went down meanwhile: parked with the others, due now, oldest first.
-                    await TryMarkPendingAsync(playbackKey, TimeSpan.Zero);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                return; // shutting down: the pending index brings it back
-            }
-            finally
-            {
-                _waitingForSlot.TryRemove(playbackKey, out _);
-            }
-
-            // Ahead of the scheduled playbacks: its slot is held (and counted in flight) until its call goes out.
-            work.ScheduleFirst(playbackKey);
-        }
-    }
-
-    private void Abandon(UpstreamPass? reserved)
-    {
-        if (reserved is { } unused)
-        {
-            gate.Abandon(unused);
-        }
-    }
-
-    private async Task TryMarkPendingAsync(string playbackKey, TimeSpan dueIn)
-    {
-        try
-        {
-            await coordination.MarkPendingAsync(playbackKey, timeProvider.GetUtcNow() + dueIn, _drain.Token);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The store failed: the entry falls due as it was, and whoever finds it next works it.
-            LogMarkFailed(logger, PlaybackKey.ForLog(playbackKey), ex.GetType().Name, ex.Message);
-        }
-        catch (OperationCanceledException)
-        {
-            // Shutting down: the entry stays in the index for whoever runs next.
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Playback {PlaybackKey}: work failed; trying again in {DelaySeconds:F1} s")]
     private static partial void LogWorkFailed(ILogger logger, Exception exception, string playbackKey, double delaySeconds);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: could not mark it in the pending index ({ExceptionType}: {Reason}); it falls due as it was")]
-    private static partial void LogMarkFailed(ILogger logger, string playbackKey, string exceptionType, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: lease lost while working (another instance took over); stopped")]
     private static partial void LogLeaseLost(ILogger logger, string playbackKey);
