@@ -43,6 +43,11 @@ internal sealed partial class StartupReport(
         else
         {
             LogUpstream(logger, upstream.Value.BaseUrl!);
+            var connections = upstream.Value.MaxConcurrentSessionCalls + upstream.Value.MaxConcurrentEventSends;
+            if (OpenFilesLimit.Read() is { } files && connections + OpenFilesLimit.Reserve > files)
+            {
+                LogOpenFilesShort(logger, connections, files);
+            }
         }
 
         LogAuthentication(logger, KeysState(auth.Value.PlayerApiKeys.Count, "PlayerApiKeys"), KeysState(auth.Value.AdminApiKeys.Count, "AdminApiKeys"));
@@ -105,6 +110,9 @@ internal sealed partial class StartupReport(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upstream: {BaseUrl}")]
     private static partial void LogUpstream(ILogger logger, string baseUrl);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream: at its concurrency ceilings this instance holds up to {Connections} upstream connections, but it may open only {Files} files: raise the limit (ulimit -n, the container's nofile) or lower MediaProxy:Upstream:MaxConcurrentSessionCalls, or calls beyond it fail as if the upstream were down")]
+    private static partial void LogOpenFilesShort(ILogger logger, int connections, long files);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Authentication: player API {Player}; admin routes (dead letters, retry, simulator) {Admin}")]
     private static partial void LogAuthentication(ILogger logger, string player, string admin);

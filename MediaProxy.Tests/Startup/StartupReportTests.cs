@@ -86,6 +86,37 @@ public sealed class StartupReportTests
         }
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("900", false)]
+    public async Task Start_FewerOpenFilesThanTheUpstreamCeilingsNeed_WarnsNamingTheSetting(string? sessionCalls, bool warned)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["MediaProxy__Upstream__BaseUrl"] = "http://127.0.0.1:9",
+        };
+        if (sessionCalls is not null)
+        {
+            environment["MediaProxy__Upstream__MaxConcurrentSessionCalls"] = sessionCalls; // 900 + 1,024 sends + 1,024 kept < 4,096
+        }
+
+        await using var run = StartupRun.Start(environment, openFiles: 4_096);
+        await run.WaitUntilListeningAsync();
+        await WaitForListeningLineAsync(run);
+
+        var warning = run.Lines.FirstOrDefault(l => l.Contains("may open only 4096 files", StringComparison.Ordinal));
+        Assert.Equal(warned, warning is not null);
+        Assert.True(warning is null || warning.Contains("MaxConcurrentSessionCalls", StringComparison.Ordinal), warning);
+    }
+
+    [Theory]
+    [InlineData("Max open files            4096                 524288               files     ", 4096L)]
+    [InlineData("Max open files            unlimited            unlimited            files     ", null)]
+    [InlineData("Max processes             63703                63703                processes ", null)]
+    public void Parse_ProcSelfLimits_TheSoftOpenFilesLimit(string row, long? expected) =>
+        Assert.Equal(expected, MediaProxy.Api.Hosting.OpenFilesLimit.Parse("Limit                     Soft Limit           Hard Limit           Units     \n" + row + "\n"));
+
     private static Task WaitForListeningLineAsync(StartupRun run) =>
         Eventually.WaitUntilAsync(() => run.Lines.Any(l => l.Contains("Listening on", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), () => run.Output);
 

@@ -31,11 +31,20 @@ internal sealed class StartupRun : IAsyncDisposable
 
     public string Output => string.Join('\n', _lines);
 
-    /// <summary>Starts the service on <paramref name="host"/> (a free port) with <paramref name="environment"/> only.</summary>
-    public static StartupRun Start(IReadOnlyDictionary<string, string> environment, string host = "127.0.0.1")
+    /// <summary>
+    /// Starts the service on <paramref name="host"/> (a free port) with <paramref name="environment"/> only, and at
+    /// most <paramref name="openFiles"/> open files if given (through util-linux's <c>prlimit</c>).
+    /// </summary>
+    public static StartupRun Start(IReadOnlyDictionary<string, string> environment, string host = "127.0.0.1", int? openFiles = null)
     {
         var port = RedisProcess.FreePort();
-        var start = new ProcessStartInfo("dotnet", [ProxyProcess.ApiDll, "--urls", $"http://{host}:{port}"])
+        string[] command = ["dotnet", ProxyProcess.ApiDll, "--urls", $"http://{host}:{port}"];
+        if (openFiles is { } files)
+        {
+            command = ["prlimit", $"--nofile={files}:{files}", "--", .. command];
+        }
+
+        var start = new ProcessStartInfo(command[0], command[1..])
         {
             WorkingDirectory = Path.GetDirectoryName(ProxyProcess.ApiDll)!,
             RedirectStandardOutput = true,
