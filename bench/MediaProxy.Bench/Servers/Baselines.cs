@@ -56,7 +56,7 @@ internal static class Baselines
             {
                 ClusterId = "upstream",
                 Destinations = new Dictionary<string, DestinationConfig>(StringComparer.Ordinal) { ["fake"] = new() { Address = args.Require("upstream") } },
-                // The proxy's own events client allows 256 connections per server; so does this one.
+                // More connections than the load generator opens (Plan.Connections): the limit never binds.
                 HttpClient = new HttpClientConfig { MaxConnectionsPerServer = 256 },
             },
         ];
