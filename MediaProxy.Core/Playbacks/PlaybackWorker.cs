@@ -13,8 +13,9 @@ namespace MediaProxy.Core.Playbacks;
 /// (<see cref="PlaybackStages"/>) and their outcome decides what the pending index says next. As many playbacks are
 /// worked at once as the upstream's two concurrency limits allow together (<see cref="UpstreamGate"/>); one whose
 /// sessions call finds no slot waits for one in memory, holding no lease, so slow sessions calls never hold up the
-/// replays (a playback just accepted here takes its slot before its lease). While the upstream is down, a scheduled playback is not even leased: it stays parked in the index, due,
-/// for the first instance to find once the upstream is back.
+/// replays (a playback just accepted here takes its slot before its lease). While the upstream is down, a scheduled
+/// playback is not even leased: it stays parked in the index, due, for the first instance to find once the upstream
+/// is back.
 /// On shutdown, work in flight gets <see cref="PlaybackOptions.ShutdownDrainTimeout"/> to finish; what is left is
 /// handed back (lease released, marked due now) so another instance takes it over at once.
 /// </summary>
