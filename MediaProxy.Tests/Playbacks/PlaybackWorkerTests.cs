@@ -137,8 +137,7 @@ public sealed class PlaybackWorkerTests(StageFixture fixture) : IClassFixture<St
     {
         await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => o.MaxConcurrentSessionCalls = 1);
         var key = await rig.StartingAsync(NewKey(), queued: 1);
-        var other = await rig.Gate.EnterAsync(UpstreamCall.Sessions, wait: false, CancellationToken.None); // another playback's call
-        Assert.NotNull(other);
+        var other = await OtherPlaybacksCallAsync(rig);
         await rig.StartWorkerAsync();
 
         rig.Scheduler.Schedule(key);
@@ -149,14 +148,10 @@ public sealed class PlaybackWorkerTests(StageFixture fixture) : IClassFixture<St
         Assert.Equal(0, rig.SessionCalls(key));
         Assert.Equal(rig.NowScore + 30_000, await rig.PendingScoreAsync(key));
 
-        rig.Gate.Exit(other.Value, UpstreamResult.FromStatus(System.Net.HttpStatusCode.Created, null, forEvent: false, retryAfter: null));
-        await Eventually.WaitUntilAsync(async () => (await rig.GetAsync(key)).State == PlaybackState.Live, TimeSpan.FromSeconds(30));
-        await IdleAsync(rig);
+        AnswerCreated(rig, other);
 
-        Assert.Equal(1, rig.SessionCalls(key));
-        Assert.Equal([1], rig.Delivered((await rig.GetAsync(key)).SessionId!));
+        await GoesLiveOnOneCallAsync(rig, key);
         Assert.Null(await rig.PendingScoreAsync(key));
-        Assert.Equal(0, rig.Gate.Sessions.InFlight);
     }
 
     [Fact]
@@ -164,8 +159,7 @@ public sealed class PlaybackWorkerTests(StageFixture fixture) : IClassFixture<St
     {
         await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => o.MaxConcurrentSessionCalls = 1);
         var key = await rig.StartingAsync(NewKey(), queued: 1);
-        var other = await rig.Gate.EnterAsync(UpstreamCall.Sessions, wait: false, CancellationToken.None);
-        Assert.NotNull(other);
+        var other = await OtherPlaybacksCallAsync(rig);
         await rig.StartWorkerAsync();
         rig.Store.Calls.Reset();
         rig.Coordination.Calls.Reset();
@@ -179,13 +173,9 @@ public sealed class PlaybackWorkerTests(StageFixture fixture) : IClassFixture<St
         Assert.Equal(rig.NowScore + 30_000, await rig.PendingScoreAsync(key));
         Assert.False(await rig.IsLeasedAsync(key));
 
-        rig.Gate.Exit(other.Value, UpstreamResult.FromStatus(System.Net.HttpStatusCode.Created, null, forEvent: false, retryAfter: null));
-        await Eventually.WaitUntilAsync(async () => (await rig.GetAsync(key)).State == PlaybackState.Live, TimeSpan.FromSeconds(30));
-        await IdleAsync(rig);
+        AnswerCreated(rig, other);
 
-        Assert.Equal(1, rig.SessionCalls(key));
-        Assert.Equal([1], rig.Delivered((await rig.GetAsync(key)).SessionId!));
-        Assert.Equal(0, rig.Gate.Sessions.InFlight);
+        await GoesLiveOnOneCallAsync(rig, key);
     }
 
     [Fact]
@@ -235,8 +225,7 @@ public sealed class PlaybackWorkerTests(StageFixture fixture) : IClassFixture<St
     {
         await using var rig = await PlaybackRig.StartAsync(fixture, upstream: o => o.MaxConcurrentSessionCalls = 1);
         var key = await rig.StartingAsync(NewKey(), queued: 1);
-        var other = await rig.Gate.EnterAsync(UpstreamCall.Sessions, wait: false, CancellationToken.None);
-        Assert.NotNull(other);
+        var other = await OtherPlaybacksCallAsync(rig);
         await rig.StartWorkerAsync();
         rig.Scheduler.Schedule(key);
         await IdleAsync(rig);
@@ -244,7 +233,7 @@ public sealed class PlaybackWorkerTests(StageFixture fixture) : IClassFixture<St
         rig.Upstream.FailNextSessionCalls(body => body.Contains(key, StringComparison.Ordinal), 1, 503);
         rig.Store.Calls.FailOnce = "RecordErrorAsync";
 
-        rig.Gate.Exit(other.Value, UpstreamResult.FromStatus(System.Net.HttpStatusCode.Created, null, forEvent: false, retryAfter: null));
+        AnswerCreated(rig, other);
         await Eventually.WaitUntilAsync(() => Task.FromResult(rig.SessionCalls(key) == 1), TimeSpan.FromSeconds(30));
         await IdleAsync(rig);
 
@@ -252,6 +241,28 @@ public sealed class PlaybackWorkerTests(StageFixture fixture) : IClassFixture<St
         Assert.Equal(PlaybackState.Starting, (await rig.GetAsync(key)).State);
         Assert.NotNull(await rig.PendingScoreAsync(key));
         Assert.False(await rig.IsLeasedAsync(key));
+    }
+
+    /// <summary>Another playback's sessions call, holding the one slot the rig's limit allows.</summary>
+    private static async Task<UpstreamPass> OtherPlaybacksCallAsync(PlaybackRig rig)
+    {
+        var other = await rig.Gate.EnterAsync(UpstreamCall.Sessions, wait: false, CancellationToken.None);
+        Assert.NotNull(other);
+        return other.Value;
+    }
+
+    private static void AnswerCreated(PlaybackRig rig, UpstreamPass call) =>
+        rig.Gate.Exit(call, UpstreamResult.FromStatus(System.Net.HttpStatusCode.Created, null, forEvent: false, retryAfter: null));
+
+    /// <summary>The playback goes live on one sessions call of its own, its one event delivered, no slot left held.</summary>
+    private static async Task GoesLiveOnOneCallAsync(PlaybackRig rig, string key)
+    {
+        await Eventually.WaitUntilAsync(async () => (await rig.GetAsync(key)).State == PlaybackState.Live, TimeSpan.FromSeconds(30));
+        await IdleAsync(rig);
+
+        Assert.Equal(1, rig.SessionCalls(key));
+        Assert.Equal([1], rig.Delivered((await rig.GetAsync(key)).SessionId!));
+        Assert.Equal(0, rig.Gate.Sessions.InFlight);
     }
 
     /// <summary>Every scheduled playback has been worked (or passed over) and nothing is running.</summary>
