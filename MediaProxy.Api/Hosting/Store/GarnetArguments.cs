@@ -12,9 +12,9 @@ internal static class GarnetArguments
             "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "-q",
             // Scripts as transactions: keys locked for the whole script, so each one is atomic as on Redis.
             "--lua", "true", "--lua-transaction-mode", "true",
-            // Small, sized for a sidecar: the log's memory (objects included) and a hash index for ~500k keys,
+            // Small, sized for a sidecar: the log's memory (objects included) and a hash index for ~250k keys,
             // grown when it fills.
-            "--memory", Megabytes(options.MemoryMegabytes), "--page", "256k", "--index", "8m",
+            "--memory", Megabytes(options.MemoryMegabytes), "--page", "256k", "--index", "4m",
             "--index-max-size", "256m", "--index-resize-freq", "60",
             // Always a disk tier: past its memory Garnet otherwise drops the oldest records.
             "--storage-tier", "true", "--logdir", directory, "--segment", "32m", "--device-type", "RandomAccess",
