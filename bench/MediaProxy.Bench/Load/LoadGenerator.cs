@@ -119,11 +119,13 @@ internal sealed class LoadGenerator : IDisposable
 
     /// <summary>
     /// <paramref name="rate"/> requests a second for at most <paramref name="duration"/> (or until
-    /// <paramref name="stop"/>); each request's latency runs from its intended send time.
+    /// <paramref name="stop"/>); each request's latency runs from its intended send time, and is also recorded in
+    /// <paramref name="pooled"/> when given (several runs summed into one distribution).
     /// </summary>
-    public async Task<OpenLoopResult> OpenLoopAsync(double rate, TimeSpan duration, Func<long, LoadRequest> next, CancellationToken stop = default)
+    public async Task<OpenLoopResult> OpenLoopAsync(double rate, TimeSpan duration, Func<long, LoadRequest> next,
+        LongConcurrentHistogram? pooled = null, CancellationToken stop = default)
     {
-        var histogram = new LongConcurrentHistogram(1, 60_000_000, 3);
+        var histogram = NewHistogram();
         long failed = 0;
         var inFlight = new List<Task>();
         var start = Stopwatch.GetTimestamp();
@@ -147,7 +149,9 @@ internal sealed class LoadGenerator : IDisposable
                 Interlocked.Increment(ref failed);
             }
 
-            histogram.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(intended).TotalMicroseconds));
+            var micros = Math.Max(1, (long)Stopwatch.GetElapsedTime(intended).TotalMicroseconds);
+            histogram.RecordValue(micros);
+            pooled?.RecordValue(micros);
         }
 
         while (!stop.IsCancellationRequested)
@@ -171,8 +175,14 @@ internal sealed class LoadGenerator : IDisposable
         }
 
         await Task.WhenAll(inFlight);
-        return new OpenLoopResult(sent, failed, Ms(histogram, 50), Ms(histogram, 99), Ms(histogram, 99.9), histogram.GetMaxValue() / 1000.0);
+        return Summary(histogram, sent, failed);
     }
+
+    /// <summary>A latency histogram in microseconds (1 µs to 60 s, 3 significant digits).</summary>
+    public static LongConcurrentHistogram NewHistogram() => new(1, 60_000_000, 3);
+
+    public static OpenLoopResult Summary(HistogramBase histogram, long sent, long failed) =>
+        new(sent, failed, Ms(histogram, 50), Ms(histogram, 99), Ms(histogram, 99.9), histogram.GetMaxValue() / 1000.0);
 
     public void Dispose() => _client.Dispose();
 

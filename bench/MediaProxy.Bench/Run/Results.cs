@@ -63,7 +63,9 @@ internal sealed class Results
     public long UsedMemory { get; set; }
 
     public OpenLoopResult? ProbeIdle { get; set; }
+    /// <summary>The probes of every release pooled (<see cref="ProbeReplayRounds"/>: each release's own).</summary>
     public OpenLoopResult? ProbeReplay { get; set; }
+    public List<OpenLoopResult> ProbeReplayRounds { get; } = [];
     public Measured? UpstreamCapacity { get; set; }
     public DrainResult? Drain { get; set; }
     public DrainResult? DrainWithProbe { get; set; }
