@@ -22,7 +22,7 @@ public static class TelemetrySetup
                 // System.Runtime: the runtime's own meter (GC pauses and collections, thread pool queue, CPU), so
                 // a latency spike can be told from a GC pause on a dashboard.
                 metrics.AddMeter(PlaybackMetrics.MeterName, "System.Runtime")
-                    .AddView(StreamConfiguration)
+                    .AddView(SecondsHistogramWithoutAdvice)
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddPrometheusExporter();
@@ -69,19 +69,14 @@ public static class TelemetrySetup
     }
 
     /// <summary>
-    /// Every stream keeps at most <see cref="CardinalityLimit"/> tag combinations (past it, OpenTelemetry sums them in
-    /// one overflow point): its default, 2,000, reserves 144 KB per metric up front, about 9 MB for the ~60 metrics
-    /// here, while the proxy's tags (event types, statuses, routes) reach tens.
     /// A duration histogram in seconds that brings no bucket bounds of its own (instrument advice) gets bounds in
     /// seconds: OpenTelemetry's defaults (0, 5, 10, 25 … 10000) are sized for milliseconds and would put every call
     /// under 5 s in one bucket. The MediaProxy meter's histograms and ASP.NET Core's bring their own.
     /// </summary>
-    private static MetricStreamConfiguration StreamConfiguration(Instrument instrument) =>
+    private static MetricStreamConfiguration? SecondsHistogramWithoutAdvice(Instrument instrument) =>
         instrument is Histogram<double> { Unit: "s", Advice: null }
-            ? new ExplicitBucketHistogramConfiguration { Boundaries = [.. PlaybackMetrics.SessionsDurationBuckets], CardinalityLimit = CardinalityLimit }
-            : new MetricStreamConfiguration { CardinalityLimit = CardinalityLimit };
-
-    internal const int CardinalityLimit = 512;
+            ? new ExplicitBucketHistogramConfiguration { Boundaries = [.. PlaybackMetrics.SessionsDurationBuckets] }
+            : null;
 
     /// <summary>The Prometheus scraping endpoint at /metrics.</summary>
     public static WebApplication MapMetricsEndpoint(this WebApplication app)
