@@ -56,7 +56,11 @@ public sealed class IngressLoadTests(RateLimitedAppFixture fixture) : IClassFixt
                 .ToLookup(s => s.SessionStart.GetProperty("params").GetProperty("media.id").GetString()!);
             pending.RemoveWhere(key => sessions[key].Any(s => App.Upstream.RawEventsOf(s.Id).Count >= expected.Count));
             return pending.Count == 0;
-        }, TimeSpan.FromSeconds(180), () => $"{Players - pending.Count} of {Players} players had all their events delivered");
+        }, TimeSpan.FromSeconds(180), () => $"{Players - pending.Count} of {Players} players had all their events delivered; the others: "
+            + string.Join("; ", pending.Select(key => $"{key}: {Describe(App.Upstream.SessionsForMedia(key).Select(s => App.Upstream.RawEventsOf(s.Id).Count).ToList())}")));
         Assert.All(keys, key => Assert.Equal(expected, App.Upstream.SequenceOf(Assert.Single(App.Upstream.SessionsForMedia(key)).Id)));
     }
+
+    private static string Describe(List<int> eventsPerSession) =>
+        eventsPerSession.Count == 0 ? "no upstream session" : $"{eventsPerSession.Count} upstream session(s) with {string.Join(", ", eventsPerSession)} events";
 }
