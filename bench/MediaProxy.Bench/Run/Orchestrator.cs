@@ -397,17 +397,16 @@ internal sealed partial class Orchestrator : IAsyncDisposable
         // The probe sees ~250 posts per release, so its p99 is the third-worst post: one stray stall on the machine
         // moves it. Several releases, their probes pooled into one distribution, measure the same thing steadier.
         var pooled = LoadGenerator.NewHistogram();
-        var (sent, failed) = (0L, 0L);
+        var rounds = _results.ProbeReplayRounds;
         for (var round = 0; round < _plan.Repeats; round++)
         {
             var probed = await ReplayRoundAsync(load, $"b{round}", _plan.ReplayPlaybacks, _plan.ReplayEventsPerPlayback, Probe, pooled);
             _results.DrainWithProbe ??= probed;
-            _results.ProbeReplayRounds.Add(probed.Probe!);
-            (sent, failed) = (sent + probed.Probe!.Sent, failed + probed.Probe.Failed);
-            Console.WriteLine($"  accept latency during replay {round + 1}: p50 {probed.Probe.P50Ms:F2} ms, p99 {probed.Probe.P99Ms:F2} ms ({probed.Probe.Sent} posts)");
+            rounds.Add(probed.Probe!);
+            Console.WriteLine($"  accept latency during replay {round + 1}: p50 {probed.Probe!.P50Ms:F2} ms, p99 {probed.Probe.P99Ms:F2} ms ({probed.Probe.Sent} posts)");
         }
 
-        _results.ProbeReplay = LoadGenerator.Summary(pooled, sent, failed);
+        _results.ProbeReplay = LoadGenerator.Summary(pooled, rounds.Sum(p => p.Sent), rounds.Sum(p => p.Failed));
         Console.WriteLine($"  accept latency during replay, {_plan.Repeats} releases pooled: p50 {_results.ProbeReplay.P50Ms:F2} ms, p99 {_results.ProbeReplay.P99Ms:F2} ms ({_results.ProbeReplay.Sent} posts)");
     }
 

@@ -246,8 +246,8 @@ internal static partial class Report
           for a while (with one round, most of it still ran instrumented tier-0 code).
         - Accept latency: {{Plan.ProbePlaybacks}} probe playbacks that never send a sessionStart (same parse, Accept script
           and RPUSH as any queued post, and no background work of their own), {{r.Plan.ProbeRate:F0}} posts/s for up to {{r.Plan.ProbeDuration.TotalSeconds:F0}} s,
-          once idle, then during each of {{r.Plan.Repeats}} more replay rounds (it stops when the round has drained: ~250 posts
-          each), their latencies pooled into one distribution, so that the p99 is not one round's third-worst post;
+          once idle, then during each of {{r.Plan.Repeats}} more replay rounds (it stops when the round has drained: a few
+          hundred posts each), their latencies pooled into one distribution, so that the p99 is not one round's third-worst post;
           the replay gives way to these posts as it does by default (`ReplayYieldsToPosts`).
         - Redis memory: `MEMORY USAGE key SAMPLES 0` of sampled queue lists over the byte length of the JSON they hold.
           RSS: `VmRSS` of the proxy process from `/proc/<pid>/status`. CPU: utime + stime from `/proc/<pid>/stat`.
