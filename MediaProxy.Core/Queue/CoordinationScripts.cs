@@ -1,6 +1,6 @@
 namespace MediaProxy.Core.Queue;
 
-/// <summary>The compare-and-set scripts of <see cref="RedisPlaybackCoordination"/>, each on one key.</summary>
+/// <summary>The compare-and-set scripts of <see cref="RedisPlaybackCoordination"/>, each on one key, sent by SHA.</summary>
 internal static class CoordinationScripts
 {
     /// <summary>
@@ -8,7 +8,7 @@ internal static class CoordinationScripts
     /// with nobody else taking it (a starved process missed its renewals but still works the playback alone);
     /// 0 only when another owner holds it.
     /// </summary>
-    public const string Renew = """
+    public static readonly ShaScript Renew = """
         local current = redis.call('GET', KEYS[1])
         if current == ARGV[1] then
           return redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -21,13 +21,13 @@ internal static class CoordinationScripts
         """;
 
     /// <summary>KEYS: lease. ARGV: owner. Deletes the lease only while it is still the owner's.</summary>
-    public const string Release = """
+    public static readonly ShaScript Release = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
         return 0
         """;
 
     /// <summary>KEYS: pending index shard. ARGV: playback key, expected score.</summary>
-    public const string ClearIfUnchanged = """
+    public static readonly ShaScript ClearIfUnchanged = """
         if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1])) == tonumber(ARGV[2]) then
           return redis.call('ZREM', KEYS[1], ARGV[1])
         end
@@ -35,7 +35,7 @@ internal static class CoordinationScripts
         """;
 
     /// <summary>KEYS: pending index shard. ARGV: playback key, expected score, new score. Returns 1 when moved.</summary>
-    public const string DeferIfUnchanged = """
+    public static readonly ShaScript DeferIfUnchanged = """
         if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1])) == tonumber(ARGV[2]) then
           redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
           return 1

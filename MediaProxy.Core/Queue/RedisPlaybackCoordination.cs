@@ -26,14 +26,14 @@ public sealed class RedisPlaybackCoordination(IConnectionMultiplexer redis, IOpt
     public async Task<bool> RenewLeaseAsync(string playbackKey, string owner, TimeSpan ttl, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var renewed = await Db.ScriptEvaluateAsync(CoordinationScripts.Renew, [RedisKeys.Lease(playbackKey)], [owner, (long)ttl.TotalMilliseconds]);
+        var renewed = await CoordinationScripts.Renew.EvaluateAsync(Db, [RedisKeys.Lease(playbackKey)], [owner, (long)ttl.TotalMilliseconds]);
         return (long)renewed == 1;
     }
 
     public Task ReleaseLeaseAsync(string playbackKey, string owner, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Db.ScriptEvaluateAsync(CoordinationScripts.Release, [RedisKeys.Lease(playbackKey)], [owner]);
+        return CoordinationScripts.Release.EvaluateAsync(Db, [RedisKeys.Lease(playbackKey)], [owner]);
     }
 
     public async Task<long> MarkPendingAsync(string playbackKey, DateTimeOffset dueAt, CancellationToken cancellationToken)
@@ -53,14 +53,14 @@ public sealed class RedisPlaybackCoordination(IConnectionMultiplexer redis, IOpt
     {
         cancellationToken.ThrowIfCancellationRequested();
         var next = dueAt.ToUnixTimeMilliseconds();
-        var moved = (long)await Db.ScriptEvaluateAsync(CoordinationScripts.DeferIfUnchanged, [RedisKeys.PendingIndex(Shard(playbackKey))], [playbackKey, score, next]);
+        var moved = (long)await CoordinationScripts.DeferIfUnchanged.EvaluateAsync(Db, [RedisKeys.PendingIndex(Shard(playbackKey))], [playbackKey, score, next]);
         return moved == 1 ? next : null;
     }
 
     public Task ClearPendingAsync(string playbackKey, long score, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Db.ScriptEvaluateAsync(CoordinationScripts.ClearIfUnchanged, [RedisKeys.PendingIndex(Shard(playbackKey))], [playbackKey, score]);
+        return CoordinationScripts.ClearIfUnchanged.EvaluateAsync(Db, [RedisKeys.PendingIndex(Shard(playbackKey))], [playbackKey, score]);
     }
 
     public async Task<IReadOnlyList<string>> DuePendingAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)

@@ -3,6 +3,8 @@ using MediaProxy.Core.Queue;
 using MediaProxy.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+using StackExchange.Redis.Profiling;
 
 namespace MediaProxy.Tests.Queue;
 
@@ -135,6 +137,33 @@ public sealed class RedisPlaybackCoordinationTests : PlaybackCoordinationContrac
         var ttl = await (await RedisServer.GetMultiplexerAsync()).GetDatabase().KeyTimeToLiveAsync(RedisKeys.Lease(Key));
 
         Assert.True(ttl is { } t && t > TimeSpan.Zero && t <= LeaseTtl, $"lease TTL {ttl}");
+    }
+
+    [Fact]
+    public async Task LeaseAndIndexScripts_CalledRepeatedly_SentByShaNotAsText()
+    {
+        // A script's text on every call (EVAL, plus a SCRIPT LOAD) costs a hash of the text here and a second command
+        // there; sent by SHA, the text goes at most once per script (its first call, or after a SCRIPT FLUSH).
+        using var redis = await ConnectionMultiplexer.ConnectAsync(await RedisServer.GetConnectionStringAsync() + ",abortConnect=false");
+        var session = new ProfilingSession();
+        redis.RegisterProfiler(() => session);
+        var coordination = new RedisPlaybackCoordination(redis, Options.Create(new PlaybackOptions()), TimeProvider.System);
+        const int Rounds = 10;
+
+        for (var round = 0; round < Rounds; round++)
+        {
+            Assert.True(await coordination.TryAcquireLeaseAsync(Key, "a", LeaseTtl, CancellationToken.None));
+            Assert.True(await coordination.RenewLeaseAsync(Key, "a", LeaseTtl, CancellationToken.None));
+            await coordination.ReleaseLeaseAsync(Key, "a", CancellationToken.None);
+            var score = await coordination.MarkPendingAsync(Key, DateTimeOffset.UtcNow, CancellationToken.None);
+            var moved = await coordination.DeferPendingAsync(Key, score, DateTimeOffset.UtcNow.AddSeconds(1), CancellationToken.None);
+            await coordination.ClearPendingAsync(Key, moved!.Value, CancellationToken.None);
+        }
+
+        var commands = session.FinishProfiling().Select(c => c.Command).ToList();
+        var sent = string.Join(", ", commands.GroupBy(c => c).Select(g => $"{g.Key} ×{g.Count()}"));
+        Assert.True(commands.Count(c => c == "EVALSHA") == 4 * Rounds, $"{4 * Rounds} script calls sent as: {sent}");
+        Assert.True(commands.Count(c => c is "EVAL" or "SCRIPT") <= 2 * 4, $"{4 * Rounds} script calls sent as: {sent}");
     }
 
     [Fact]
