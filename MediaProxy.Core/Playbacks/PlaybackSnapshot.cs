@@ -54,7 +54,11 @@ public sealed record AcceptDecision(AcceptOutcome Outcome, PlaybackState State, 
 public readonly record struct AcceptConditions(bool QueueWhenLive = false, bool RefuseNew = false);
 
 /// <summary>The session id was stored: the state now, and how many events the replay has to send.</summary>
-public sealed record SessionRecorded(PlaybackState State, long Queued);
+public sealed record SessionRecorded(PlaybackState State, long Queued)
+{
+    /// <summary>The first event to replay, when the session was just recorded with events queued (null otherwise).</summary>
+    public QueuedEvent? Head { get; init; }
+}
 
 /// <summary>The queue's head was popped: the state now and, while still replaying, the next head (null otherwise).</summary>
 public sealed record HeadCompletion(PlaybackState State, QueuedEvent? Next);

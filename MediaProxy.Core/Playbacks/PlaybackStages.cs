@@ -8,7 +8,8 @@ namespace MediaProxy.Core.Playbacks;
 /// <summary>
 /// A playback's background work as explicit stages: <c>starting</c> → <see cref="SessionStarter"/>,
 /// <c>replaying</c> → <see cref="QueueDeliverer"/>; any other state has nothing to do. Runs stages while they move
-/// the playback on, and hands the worker the first other outcome.
+/// the playback on, and hands the worker the first other outcome. A session recorded with events queued goes
+/// straight to its replay, from the head that came back with it: the playback is read once per batch, not per stage.
 /// </summary>
 public sealed class PlaybackStages
 {
@@ -34,22 +35,30 @@ public sealed class PlaybackStages
     {
         try
         {
+            StageOutcome outcome = StageOutcome.Next;
             while (true)
             {
-                var playback = await _store.GetAsync(playbackKey, cancellationToken);
-                var slot = playback?.State == PlaybackState.Starting ? reserved : null;
-                reserved = slot is null ? reserved : null;
-                var outcome = playback?.State switch
+                if (outcome is StageOutcome.Replay replay)
                 {
-                    PlaybackState.Starting => await CountedAsync(() => _starter.RunAsync(playbackKey, playback, slot, cancellationToken), _starting),
-                    PlaybackState.Replaying => await CountedAsync(() => _deliverer.RunAsync(playbackKey, playback.SessionId!, cancellationToken), _replaying),
-                    _ => StageOutcome.Done,
-                };
+                    // The session was just recorded: its replay starts from the head that came back with it.
+                    outcome = await CountedAsync(() => _deliverer.RunAsync(playbackKey, replay.SessionId, replay.Head, cancellationToken), _replaying);
+                    continue;
+                }
 
                 if (outcome != StageOutcome.Next)
                 {
                     return outcome;
                 }
+
+                var playback = await _store.GetAsync(playbackKey, cancellationToken);
+                var slot = playback?.State == PlaybackState.Starting ? reserved : null;
+                reserved = slot is null ? reserved : null;
+                outcome = playback?.State switch
+                {
+                    PlaybackState.Starting => await CountedAsync(() => _starter.RunAsync(playbackKey, playback, slot, cancellationToken), _starting),
+                    PlaybackState.Replaying => await CountedAsync(() => _deliverer.RunAsync(playbackKey, playback.SessionId!, null, cancellationToken), _replaying),
+                    _ => StageOutcome.Done,
+                };
             }
         }
         finally

@@ -22,10 +22,14 @@ public sealed partial class QueueDeliverer(
     TimeProvider timeProvider,
     ILogger<QueueDeliverer> logger)
 {
-    public async Task<StageOutcome> RunAsync(string playbackKey, string sessionId, CancellationToken cancellationToken)
+    /// <param name="playbackKey">The playback, <c>replaying</c>.</param>
+    /// <param name="sessionId">Its upstream session.</param>
+    /// <param name="head">The queue's head when the caller has it (the session was just recorded); read otherwise.</param>
+    /// <param name="cancellationToken">The lease's work token.</param>
+    public async Task<StageOutcome> RunAsync(string playbackKey, string sessionId, QueuedEvent? head, CancellationToken cancellationToken)
     {
         PlaybackTracing.SessionId(sessionId);
-        var head = await store.PeekAsync(playbackKey, 1, cancellationToken) is [var first, ..] ? first : null;
+        head ??= await store.PeekAsync(playbackKey, 1, cancellationToken) is [var first, ..] ? first : null;
         if (head is null)
         {
             return StageOutcome.Done; // the last pop already made it live
@@ -100,9 +104,14 @@ public sealed partial class QueueDeliverer(
         }
     }
 
-    // Null: the head moved under us (another owner); not replaying any more (live, ended): either way, read again.
-    private static (StageOutcome? Outcome, QueuedEvent? Next) Popped(HeadCompletion? completed) =>
-        completed is { State: PlaybackState.Replaying, Next: { } next } ? (null, next) : (StageOutcome.Next, null);
+    // Live or ended: the pop emptied the queue, nothing is left to do. Null (the head moved under us: another owner)
+    // or anything else: read the playback again.
+    private static (StageOutcome? Outcome, QueuedEvent? Next) Popped(HeadCompletion? completed) => completed switch
+    {
+        { State: PlaybackState.Replaying, Next: { } next } => (null, next),
+        { State: PlaybackState.Live or PlaybackState.Ended } => (StageOutcome.Done, null),
+        _ => (StageOutcome.Next, null),
+    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Playback {PlaybackKey}: upstream session {SessionId} is gone ({Reason}); starting a new one with media.resume")]
     private static partial void LogSessionLost(ILogger logger, string playbackKey, string sessionId, string reason);

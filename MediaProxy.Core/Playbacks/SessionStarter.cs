@@ -101,7 +101,12 @@ public sealed partial class SessionStarter(
                 var recorded = await RecordSessionAsync(playbackKey, result.SessionId!, cancellationToken);
                 metrics.SessionCreated();
                 LogSessionCreated(logger, key, result.SessionId!, elapsed.TotalMilliseconds, recorded.Queued, recorded.State.ToWire());
-                return StageOutcome.Next;
+                return recorded switch
+                {
+                    { State: PlaybackState.Replaying, Head: { } head } => StageOutcome.ReplayFrom(result.SessionId!, head),
+                    { State: PlaybackState.Live } => StageOutcome.Done, // nothing was queued
+                    _ => StageOutcome.Next,
+                };
 
             case UpstreamOutcome.Rejected:
                 LogSessionRefused(logger, key, result.Detail);

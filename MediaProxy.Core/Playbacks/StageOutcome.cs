@@ -1,3 +1,5 @@
+using MediaProxy.Core.Queue;
+
 namespace MediaProxy.Core.Playbacks;
 
 /// <summary>
@@ -13,7 +15,7 @@ public abstract record StageOutcome
     /// <summary>Nothing is left to do now (live, ended, failed, or gone): off the pending index.</summary>
     public static StageOutcome Done { get; } = new DoneOutcome();
 
-    /// <summary>The playback moved on (a session created, a batch replayed): read it again and run the next stage.</summary>
+    /// <summary>The playback moved on (a batch replayed, a session found already started): read it again and run the next stage.</summary>
     public static StageOutcome Next { get; } = new NextOutcome();
 
     /// <summary>
@@ -31,6 +33,12 @@ public abstract record StageOutcome
     /// <summary>This playback's call failed: try it again after <paramref name="delay"/> (backoff with full jitter).</summary>
     public static StageOutcome RetryAfter(TimeSpan delay) => new Retry(delay);
 
+    /// <summary>
+    /// The session was just recorded with events queued: the replay runs next, from <paramref name="head"/>, without
+    /// reading the playback again (the stages act on it; the worker never sees it).
+    /// </summary>
+    public static StageOutcome ReplayFrom(string sessionId, QueuedEvent head) => new Replay(sessionId, head);
+
     public sealed record DoneOutcome : StageOutcome;
 
     public sealed record NextOutcome : StageOutcome;
@@ -40,4 +48,6 @@ public abstract record StageOutcome
     public sealed record NoSessionSlotOutcome : StageOutcome;
 
     public sealed record Retry(TimeSpan Delay) : StageOutcome;
+
+    public sealed record Replay(string SessionId, QueuedEvent Head) : StageOutcome;
 }

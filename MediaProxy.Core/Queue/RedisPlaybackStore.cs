@@ -116,7 +116,8 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
     public async Task<SessionRecorded> SessionCreatedAsync(string playbackKey, string sessionId, CancellationToken cancellationToken)
     {
         var values = (RedisResult[])(await EvalAsync(RedisScripts.SessionCreated, Keys(playbackKey), [_ttlSeconds, sessionId], cancellationToken))!;
-        return new SessionRecorded(PlaybackStates.Parse((string?)values[0]), (long)values[1]);
+        var head = (string?)values[2];
+        return new SessionRecorded(PlaybackStates.Parse((string?)values[0]), (long)values[1]) { Head = head is null ? null : QueuedEvent.Parse(head) };
     }
 
     public async Task<IReadOnlyList<QueuedEvent>> PeekAsync(string playbackKey, int count, CancellationToken cancellationToken)

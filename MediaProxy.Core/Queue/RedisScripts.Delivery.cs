@@ -6,19 +6,23 @@ namespace MediaProxy.Core.Queue;
 /// </summary>
 internal static partial class RedisScripts
 {
-    /// <summary>KEYS: meta, queue. ARGV: ttl, sid. Returns {new state, events queued (what the replay will send)}.</summary>
+    /// <summary>
+    /// KEYS: meta, queue. ARGV: ttl, sid. Returns {new state, events queued (what the replay will send), the queue's
+    /// head when replaying (false otherwise)}: the replay starts from it without another round trip.
+    /// </summary>
     public static readonly ShaScript SessionCreated = """
         local meta, queue = KEYS[1], KEYS[2]
         local state = redis.call('HGET', meta, 'state')
         local queued = redis.call('LLEN', queue)
-        if state ~= 'starting' then return {state or '', queued} end
-        if queued == 0 then state = 'live' else state = 'replaying' end
+        if state ~= 'starting' then return {state or '', queued, false} end
+        local head = false
+        if queued == 0 then state = 'live' else state = 'replaying'; head = redis.call('LINDEX', queue, 0) end
         redis.call('HSET', meta, 'sid', ARGV[2], 'state', state)
         redis.call('HDEL', meta, 'resume', 'lastError', 'failures', 'timedOut')
         
         """ + Touch + """
 
-        return {state, queued}
+        return {state, queued, head}
         """;
 
     /// <summary>

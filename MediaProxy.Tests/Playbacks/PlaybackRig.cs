@@ -153,7 +153,8 @@ internal sealed class PlaybackRig : IAsyncDisposable
     {
         await StartingAsync(key, queued);
         var playback = await GetAsync(key);
-        Assert.Equal(StageOutcome.Next, await Get<SessionStarter>().RunAsync(key, playback, null, None));
+        var started = await Get<SessionStarter>().RunAsync(key, playback, null, None);
+        Assert.True(queued > 0 ? started is StageOutcome.Replay : started == StageOutcome.Done, $"sessions call: {started}");
         var replaying = await GetAsync(key);
         Assert.Equal(queued > 0 ? PlaybackState.Replaying : PlaybackState.Live, replaying.State);
         return (key, replaying.SessionId!);

@@ -26,6 +26,23 @@ public sealed class PlaybackStagesTests(StageFixture fixture) : IClassFixture<St
     }
 
     [Fact]
+    public async Task RunAsync_StartingWithOneQueuedEvent_PlaybackReadOnceAndQueueNeverPeeked()
+    {
+        // Recording the session brings back the queue's head, and the pop that empties the queue says live: the store
+        // is not read again in between (a flash crowd's thousands of playbacks each paid three reads and a peek).
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(Guid.NewGuid().ToString("N"), queued: 1);
+        rig.Store.Calls.Reset();
+
+        Assert.Equal(StageOutcome.Done, await rig.Get<PlaybackStages>().RunAsync(key, null, None));
+
+        Assert.True(rig.Store.Calls["GetAsync"] == 1 && rig.Store.Calls["PeekAsync"] == 0, rig.Store.Calls.ToString());
+        var playback = await rig.GetAsync(key);
+        Assert.Equal(PlaybackState.Live, playback.State);
+        Assert.Equal([1], rig.Delivered(playback.SessionId!));
+    }
+
+    [Fact]
     public async Task RunAsync_StageParked_ParkedHandedToTheWorker()
     {
         await using var rig = await PlaybackRig.StartAsync(fixture);

@@ -15,14 +15,14 @@ public sealed class QueueDelivererTests(StageFixture fixture) : IClassFixture<St
     private static readonly CancellationToken None = CancellationToken.None;
 
     [Fact]
-    public async Task RunAsync_QueuedEvents_SentInOrderAndTheStageMovesOn()
+    public async Task RunAsync_QueuedEvents_SentInOrderThenDoneWithThePlaybackLive()
     {
         await using var rig = await PlaybackRig.StartAsync(fixture);
         var (key, sid) = await rig.ReplayingAsync(NewKey(), queued: 5);
 
         var outcome = await RunAsync(rig, key, sid);
 
-        Assert.Equal(StageOutcome.Next, outcome);
+        Assert.Equal(StageOutcome.Done, outcome);
         Assert.Equal([1, 2, 3, 4, 5], rig.Delivered(sid));
         var playback = await rig.GetAsync(key);
         Assert.Equal((PlaybackState.Live, 0L, 5L), (playback.State, playback.Queued, playback.Forwarded));
@@ -145,7 +145,7 @@ public sealed class QueueDelivererTests(StageFixture fixture) : IClassFixture<St
 
         var outcome = await RunAsync(rig, key, sid);
 
-        Assert.Equal(StageOutcome.Next, outcome);
+        Assert.Equal(StageOutcome.Done, outcome);
         Assert.Equal(1, rig.EventCalls(key));
         Assert.Equal([3], rig.Delivered(sid));
         var deadLetters = await rig.Store.GetDeadLettersAsync(key, None);
@@ -175,7 +175,7 @@ public sealed class QueueDelivererTests(StageFixture fixture) : IClassFixture<St
         var (key, sid) = await rig.ReplayingAsync(NewKey(), queued: 3);
         rig.Upstream.FailNextEvents(Matches(key), 1, 400);
 
-        Assert.Equal(StageOutcome.Next, await RunAsync(rig, key, sid));
+        Assert.Equal(StageOutcome.Done, await RunAsync(rig, key, sid));
 
         Assert.Equal([2, 3], rig.Delivered(sid));
         Assert.Single(await rig.Store.GetDeadLettersAsync(key, None));
@@ -198,7 +198,7 @@ public sealed class QueueDelivererTests(StageFixture fixture) : IClassFixture<St
     }
 
     private static async Task<StageOutcome> RunAsync(PlaybackRig rig, string key, string sessionId) =>
-        await rig.Get<QueueDeliverer>().RunAsync(key, sessionId, None);
+        await rig.Get<QueueDeliverer>().RunAsync(key, sessionId, null, None);
 
     private static Func<string, bool> Matches(string key) => body => body.Contains(key, StringComparison.Ordinal);
 

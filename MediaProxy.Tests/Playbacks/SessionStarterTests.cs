@@ -16,16 +16,31 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
     private static readonly CancellationToken None = CancellationToken.None;
 
     [Fact]
-    public async Task RunAsync_Answered_SessionRecordedAndNextStage()
+    public async Task RunAsync_AnsweredWithEventsQueued_SessionRecordedAndTheReplayFromTheQueuesHead()
     {
         await using var rig = await PlaybackRig.StartAsync(fixture);
         var key = await rig.StartingAsync(NewKey(), queued: 2);
 
         var outcome = await RunAsync(rig, key);
 
-        Assert.Equal(StageOutcome.Next, outcome);
+        var replay = Assert.IsType<StageOutcome.Replay>(outcome);
         var playback = await rig.GetAsync(key);
         Assert.Equal(PlaybackState.Replaying, playback.State);
+        Assert.Equal(playback.SessionId, Assert.Single(rig.Upstream.SessionsForMedia(key)).Id);
+        Assert.Equal(playback.SessionId, replay.SessionId);
+        Assert.Equal((await rig.Store.PeekAsync(key, 1, None))[0], replay.Head);
+    }
+
+    [Fact]
+    public async Task RunAsync_AnsweredWithNothingQueued_SessionRecordedLiveAndDone()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey());
+
+        Assert.Equal(StageOutcome.Done, await RunAsync(rig, key));
+
+        var playback = await rig.GetAsync(key);
+        Assert.Equal(PlaybackState.Live, playback.State);
         Assert.Equal(playback.SessionId, Assert.Single(rig.Upstream.SessionsForMedia(key)).Id);
     }
 
@@ -57,7 +72,7 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
 
         var outcome = await RunAsync(rig, key);
 
-        Assert.Equal(StageOutcome.Next, outcome);
+        Assert.Equal(StageOutcome.Done, outcome);
         Assert.Equal(1, rig.SessionCalls(key));
         Assert.True(rig.Gate.Health.IsAvailable);
     }
@@ -96,7 +111,7 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
         Assert.False(probe.IsCompleted); // abandoning it would make a second session
         release();
 
-        Assert.Equal(StageOutcome.Next, await probe);
+        Assert.Equal(StageOutcome.Done, await probe);
         Assert.Single(rig.Upstream.SessionsForMedia(key));
         Assert.False((await rig.GetAsync(key)).SessionCallTimedOut);
     }
@@ -174,7 +189,7 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
         Assert.False(running.IsCompleted);
         Assert.Equal(PlaybackState.Starting, (await rig.GetAsync(key)).State);
         governor.ExitRecording();
-        Assert.Equal(StageOutcome.Next, await running);
+        Assert.Equal(StageOutcome.Done, await running);
         Assert.Equal(taken - 1, governor.RecordingsInFlight); // its slot given back
     }
 
@@ -189,7 +204,7 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
         // Sends held by a slow upstream (or queued behind one) do not hold up the recording of a new session.
         var running = RunAsync(rig, key);
         await CallArrivedAsync(rig, key, 1);
-        Assert.Equal(StageOutcome.Next, await running.WaitAsync(TimeSpan.FromSeconds(30))); // a hang guard, not a speed limit
+        Assert.Equal(StageOutcome.Done, await running.WaitAsync(TimeSpan.FromSeconds(30))); // a hang guard, not a speed limit
         Assert.Equal(0, governor.RecordingsInFlight);
     }
 
@@ -227,7 +242,7 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
         Assert.False(probe.IsCompleted); // abandoning it could make a third session
         release();
 
-        Assert.Equal(StageOutcome.Next, await probe);
+        Assert.Equal(StageOutcome.Done, await probe);
         Assert.Single(rig.Upstream.SessionsForMedia(key));
     }
 
@@ -259,7 +274,7 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
 
         var outcome = await rig.Get<SessionStarter>().RunAsync(key, await rig.GetAsync(key), reserved, None);
 
-        Assert.Equal(StageOutcome.Next, outcome);
+        Assert.Equal(StageOutcome.Done, outcome);
         Assert.Equal(1, rig.SessionCalls(key));
         Assert.Equal(0, rig.Gate.Sessions.InFlight);
     }
@@ -387,7 +402,7 @@ public sealed class SessionStarterTests(StageFixture fixture) : IClassFixture<St
         var key = await rig.StartingAsync(NewKey());
         rig.Time.Advance(rig.PlaybackOptions.MaxEventAge - TimeSpan.FromSeconds(1));
 
-        Assert.Equal(StageOutcome.Next, await RunAsync(rig, key));
+        Assert.Equal(StageOutcome.Done, await RunAsync(rig, key));
         Assert.Equal(1, rig.SessionCalls(key));
     }
 

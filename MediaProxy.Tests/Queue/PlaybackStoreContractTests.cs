@@ -99,15 +99,17 @@ public abstract partial class PlaybackStoreContractTests
     }
 
     [Fact]
-    public async Task SessionCreatedAsync_EventsQueued_Replaying()
+    public async Task SessionCreatedAsync_EventsQueued_ReplayingFromTheHeadItBringsBack()
     {
-        await Store.AcceptAsync(Key, [Start(), Ping(1)], null, None);
+        await Store.AcceptAsync(Key, [Start(), Ping(1), Ping(2)], null, None);
 
         var recorded = await Store.SessionCreatedAsync(Key, "sid-1", None);
 
-        Assert.Equal(new SessionRecorded(PlaybackState.Replaying, 1), recorded);
+        Assert.Equal((PlaybackState.Replaying, 2L), (recorded.State, recorded.Queued));
+        Assert.Equal((await Store.PeekAsync(Key, 1, None))[0], recorded.Head);
+        Assert.Equal(Json(Ping(1))[0], recorded.Head!.Json);
         var playback = await GetAsync();
-        Assert.Equal((PlaybackState.Replaying, "sid-1", 1L), (playback.State, playback.SessionId, playback.Queued));
+        Assert.Equal((PlaybackState.Replaying, "sid-1", 2L), (playback.State, playback.SessionId, playback.Queued));
     }
 
     [Fact]
