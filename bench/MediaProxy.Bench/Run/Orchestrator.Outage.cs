@@ -32,7 +32,7 @@ internal sealed partial class Orchestrator
         }
 
         results.Flash = await CrowdAsync("flash", Outage.FlashPlaybacks, capacity: 0, stats);
-        Console.WriteLine($"  flash crowd: {Outage.FlashPlaybacks} playbacks posted in {results.Flash.PostingSeconds:F1} s, the last live after {results.Flash.LastEventSeconds:F1} s ({results.Flash.LastLiveRatio:F2}× posting + 2 s)");
+        Console.WriteLine($"  flash crowd: {Outage.FlashPlaybacks} playbacks posted in {results.Flash.PostingSeconds:F1} s, the last live after {results.Flash.LastEventSeconds:F1} s ({results.Flash.LastLiveRatio:F2}× posting + 2 s); Redis {results.Flash.RedisCommandsPerPlayback:F1} commands per playback");
         results.Capped = await CrowdAsync("capped", Outage.CappedPlaybacks, Outage.SessionCapacity, stats);
         Console.WriteLine($"  capped upstream: {results.Capped.Sessions} sessions in {results.Capped.LastSessionSeconds:F1} s = {results.Capped.StartRate:F0}/s of {results.Capped.AllowedRate:F0}/s allowed; {results.Capped.TooManyRequests} 429s; {results.Capped.FailedPlaybacks} failed");
         await WaitingThroughOutageAsync(stats);
@@ -46,6 +46,7 @@ internal sealed partial class Orchestrator
         await using var proxy = await StartProxyAsync($"proxy-{name}");
         var keys = Keys(name, playbacks);
         var bodies = keys.Select((_, i) => EventBodies.Array(EventBodies.OrderedPlayback($"{name}-{i}", i, 1))).ToArray();
+        await stats.ResetAsync(); // the crowd's commands, not the start-up's
         var cpu = Cpu.Seconds(proxy.Pid);
         var watch = Stopwatch.StartNew();
         var refused = await PostAllAsync(keys, bodies);
@@ -55,9 +56,15 @@ internal sealed partial class Orchestrator
         var allowed = capacity > 0 ? (double)playbacks / capacity * OutagePlan.SessionLatency.TotalSeconds : 0;
         var deadline = TimeSpan.FromSeconds(Math.Max(120, 10 * (posting + allowed + OutagePlan.SessionLatency.TotalSeconds)));
         var (upstream, now, complete) = await WaitForEventsAsync(playbacks, watch, deadline);
+        var proxyCpu = Cpu.Seconds(proxy.Pid) - cpu;
+        var commands = await stats.CommandCallsAsync();
         var result = new CrowdResult(playbacks, capacity, OutagePlan.SessionLatency.TotalSeconds, refused, posting,
             Ago(now, upstream.SinceLastSessionSeconds), Ago(now, upstream.SinceLastEventSeconds), upstream.Sessions, upstream.TooManyRequests,
-            upstream.Events, upstream.MaxSessionsPerMedia, await FailedPlaybacksAsync(), Cpu.Seconds(proxy.Pid) - cpu, complete);
+            upstream.Events, upstream.MaxSessionsPerMedia, await FailedPlaybacksAsync(), proxyCpu, complete)
+        {
+            RedisCommands = commands.Values.Sum(),
+            RedisScriptCalls = commands.GetValueOrDefault("evalsha") + commands.GetValueOrDefault("eval"),
+        };
         await ControlAsync("session-latency/0", "session-capacity/0");
         return result;
     }

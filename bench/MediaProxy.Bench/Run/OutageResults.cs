@@ -49,6 +49,14 @@ internal sealed record CrowdResult(
     public double AllowedRate => Capacity / SessionLatencySeconds;
 
     public double ProxyCpuPerPlayback => ProxyCpuSeconds / Math.Max(1, Playbacks);
+
+    /// <summary>Redis commands from the first post to the last event (INFO commandstats: those inside scripts included).</summary>
+    public long RedisCommands { get; init; }
+
+    /// <summary>Of <see cref="RedisCommands"/>, the script calls (EVALSHA, EVAL): each one round trip.</summary>
+    public long RedisScriptCalls { get; init; }
+
+    public double RedisCommandsPerPlayback => (double)RedisCommands / Math.Max(1, Playbacks);
 }
 
 /// <summary>

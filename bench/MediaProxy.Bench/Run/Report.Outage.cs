@@ -20,6 +20,8 @@ internal static partial class Report
         {
             Row($"Flash crowd: {flash.Playbacks:N0} playbacks posted at once, sessions call 2 s: the last one live", $"{flash.LastEventSeconds:F1} s",
                 $"{flash.PostingSeconds:F1} s posting + 2 s", $"{flash.LastLiveRatio:0.00}×", "≤ 1.5×", flash.Complete && flash.LastLiveRatio <= 1.5);
+            Row($"Flash crowd: Redis commands per playback (inside scripts included; its post to its event upstream)", $"{flash.RedisCommandsPerPlayback:F1}",
+                $"{flash.RedisScriptCalls / (double)Math.Max(1, flash.Playbacks):F1} script calls", $"{flash.RedisCommandsPerPlayback:F1}", "(reported)", null);
         }
 
         if (o.Capped is { } capped)
@@ -80,7 +82,7 @@ internal static partial class Report
                 continue;
             }
 
-            doc.AppendLine(CultureInfo.InvariantCulture, $"- {name}: {c.Playbacks:N0} playbacks (sessionStart + 1 event, one post each) posted in {c.PostingSeconds:F1} s ({c.Playbacks / c.PostingSeconds:F0}/s, {c.RefusedPosts} not answered 202); sessions call 2 s{(c.Capacity > 0 ? $", 429 past {c.Capacity} at once" : "")}. Last session created after {c.LastSessionSeconds:F1} s ({c.StartRate:F0}/s), last event after {c.LastEventSeconds:F1} s; {c.Events:N0} events, {c.Sessions:N0} sessions (at most {c.MaxSessionsPerPlayback} per playback), {c.TooManyRequests:N0} 429s, {c.FailedPlaybacks} failed; proxy CPU {c.ProxyCpuSeconds:F1} s ({c.ProxyCpuPerPlayback * 1e6:F0} µs per playback){(c.Complete ? "" : "; NOT COMPLETE when the wait ended")}.");
+            doc.AppendLine(CultureInfo.InvariantCulture, $"- {name}: {c.Playbacks:N0} playbacks (sessionStart + 1 event, one post each) posted in {c.PostingSeconds:F1} s ({c.Playbacks / c.PostingSeconds:F0}/s, {c.RefusedPosts} not answered 202); sessions call 2 s{(c.Capacity > 0 ? $", 429 past {c.Capacity} at once" : "")}. Last session created after {c.LastSessionSeconds:F1} s ({c.StartRate:F0}/s), last event after {c.LastEventSeconds:F1} s; {c.Events:N0} events, {c.Sessions:N0} sessions (at most {c.MaxSessionsPerPlayback} per playback), {c.TooManyRequests:N0} 429s, {c.FailedPlaybacks} failed; proxy CPU {c.ProxyCpuSeconds:F1} s ({c.ProxyCpuPerPlayback * 1e6:F0} µs per playback); Redis {c.RedisCommands:N0} commands ({c.RedisCommandsPerPlayback:F1} per playback, {c.RedisScriptCalls:N0} of them script calls){(c.Complete ? "" : "; NOT COMPLETE when the wait ended")}.");
         }
 
         if (o.Failing is not null && o.Hanging is not null)

@@ -275,7 +275,9 @@ internal static partial class Report
           sessions per `media.id`, and checks that each session's events arrive with a strictly increasing playhead.
           - *Flash crowd*: {{r.Plan.Outage.FlashPlaybacks:N0}} playbacks (sessionStart + 1 event, one post each) posted as fast as the closed
             loop can ({{r.Plan.Connections}} connections), sessions call 2 s. T is the posting time; the figure is when the upstream
-            had every event (the last playback live), from the first post, over T + 2 s.
+            had every event (the last playback live), from the first post, over T + 2 s. Beside it, the Redis commands
+            (`INFO commandstats` reset after the proxy started, read once the last event arrived; commands inside scripts
+            counted, the proxy's background work included) over the playbacks: what starting one playback costs the store.
           - *Capped upstream*: the same with {{r.Plan.Outage.CappedPlaybacks:N0}} playbacks and 429 past {{r.Plan.Outage.SessionCapacity}} concurrent sessions calls.
             The start rate is sessions created over the time from the first post to the last session; the upstream
             allows its cap over the latency ({{r.Plan.Outage.SessionCapacity / OutagePlan.SessionLatency.TotalSeconds:F0}}/s). Failed playbacks come from the admin listing
