@@ -104,7 +104,7 @@ public sealed partial class SessionStarter(
                 return recorded switch
                 {
                     { State: PlaybackState.Replaying, Head: { } head } => StageOutcome.ReplayFrom(result.SessionId!, head),
-                    { State: PlaybackState.Live } => StageOutcome.Done, // nothing was queued
+                    { State: PlaybackState.Live } => StageOutcome.Done, // nothing to replay
                     _ => StageOutcome.Next,
                 };
 

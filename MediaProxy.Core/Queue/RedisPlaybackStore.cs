@@ -116,8 +116,7 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
     public async Task<SessionRecorded> SessionCreatedAsync(string playbackKey, string sessionId, CancellationToken cancellationToken)
     {
         var values = (RedisResult[])(await EvalAsync(RedisScripts.SessionCreated, Keys(playbackKey), [_ttlSeconds, sessionId], cancellationToken))!;
-        var head = (string?)values[2];
-        return new SessionRecorded(PlaybackStates.Parse((string?)values[0]), (long)values[1]) { Head = head is null ? null : QueuedEvent.Parse(head) };
+        return new SessionRecorded(PlaybackStates.Parse((string?)values[0]), (long)values[1]) { Head = EntryOrNull(values[2]) };
     }
 
     public async Task<IReadOnlyList<QueuedEvent>> PeekAsync(string playbackKey, int count, CancellationToken cancellationToken)
@@ -137,8 +136,7 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
         }
 
         var values = (RedisResult[])result!;
-        var next = (string?)values[1];
-        return new HeadCompletion(PlaybackStates.Parse((string?)values[0]), next is null ? null : QueuedEvent.Parse(next));
+        return new HeadCompletion(PlaybackStates.Parse((string?)values[0]), EntryOrNull(values[1]));
     }
 
     public async Task<PlaybackState> EndForwardedAsync(string playbackKey, CancellationToken cancellationToken) =>
@@ -183,6 +181,9 @@ public sealed class RedisPlaybackStore(IConnectionMultiplexer redis, IOptions<Pl
     private static RedisKey[] Keys(string playbackKey) => [RedisKeys.Meta(playbackKey), RedisKeys.Queue(playbackKey)];
 
     private static PlaybackState ParseState(RedisResult result) => PlaybackStates.Parse((string?)result);
+
+    // A queue entry a script brought back, or nil (Lua's false) when there was none.
+    private static QueuedEvent? EntryOrNull(RedisResult result) => (string?)result is { } entry ? QueuedEvent.Parse(entry) : null;
 
     // A write: answered once the store has committed it (the embedded store's group commit), as a 202 rests on it.
     private async Task<RedisResult> EvalAsync(ShaScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)

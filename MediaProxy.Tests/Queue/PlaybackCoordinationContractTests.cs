@@ -144,6 +144,7 @@ public sealed class RedisPlaybackCoordinationTests : PlaybackCoordinationContrac
     {
         // A script's text on every call (EVAL, plus a SCRIPT LOAD) costs a hash of the text here and a second command
         // there; sent by SHA, the text goes at most once per script (its first call, or after a SCRIPT FLUSH).
+        // A multiplexer of its own: a profiler sees every command of its multiplexer, the shared one's included.
         using var redis = await ConnectionMultiplexer.ConnectAsync(await RedisServer.GetConnectionStringAsync() + ",abortConnect=false");
         var session = new ProfilingSession();
         redis.RegisterProfiler(() => session);
