@@ -57,6 +57,8 @@ internal sealed record CrowdResult(
     public long RedisScriptCalls { get; init; }
 
     public double RedisCommandsPerPlayback => (double)RedisCommands / Math.Max(1, Playbacks);
+
+    public double RedisScriptCallsPerPlayback => (double)RedisScriptCalls / Math.Max(1, Playbacks);
 }
 
 /// <summary>

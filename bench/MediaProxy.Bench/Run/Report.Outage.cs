@@ -21,7 +21,7 @@ internal static partial class Report
             Row($"Flash crowd: {flash.Playbacks:N0} playbacks posted at once, sessions call 2 s: the last one live", $"{flash.LastEventSeconds:F1} s",
                 $"{flash.PostingSeconds:F1} s posting + 2 s", $"{flash.LastLiveRatio:0.00}×", "≤ 1.5×", flash.Complete && flash.LastLiveRatio <= 1.5);
             Row($"Flash crowd: Redis commands per playback (inside scripts included; its post to its event upstream)", $"{flash.RedisCommandsPerPlayback:F1}",
-                $"{flash.RedisScriptCalls / (double)Math.Max(1, flash.Playbacks):F1} script calls", $"{flash.RedisCommandsPerPlayback:F1}", "(reported)", null);
+                $"{flash.RedisScriptCallsPerPlayback:F1} script calls", $"{flash.RedisCommandsPerPlayback:F1}", "(reported)", null);
         }
 
         if (o.Capped is { } capped)
