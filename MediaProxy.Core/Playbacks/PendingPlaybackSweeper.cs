@@ -10,9 +10,9 @@ namespace MediaProxy.Core.Playbacks;
 /// index, the longest due first, as many as this instance has room for: work of an instance that died (its lease
 /// expired), retries, work handed back at shutdown, playbacks parked during an outage. While the upstream is down
 /// it reads nothing but, once per probe interval, the one oldest playback, whose call is the probe; waiting
-/// playbacks cost nothing meanwhile. The worker's lease decides who actually works each one. While a sweep finds
-/// more due than it had room for (a backlog, as when the upstream comes back), it sweeps again every
-/// <see cref="BacklogPause"/> as the worker frees room, not once an interval: the drain follows the worker's pace.
+/// playbacks cost nothing meanwhile. When the upstream comes back it sweeps at once, not at the next interval. The
+/// worker's lease decides who actually works each one. While a sweep finds more due than it had room for (a
+/// backlog, as when the upstream comes back), it sweeps again every <see cref="BacklogPause"/> as the worker frees room, not once an interval: the drain follows the worker's pace.
 /// </summary>
 public sealed partial class PendingPlaybackSweeper(
     IPlaybackCoordination coordination,
@@ -27,6 +27,18 @@ public sealed partial class PendingPlaybackSweeper(
     internal static readonly TimeSpan BacklogPause = TimeSpan.FromMilliseconds(50);
 
     private const int MaxPerSweep = 512;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        gate.Health.Recovered += RunSoon;
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        gate.Health.Recovered -= RunSoon;
+        return base.StopAsync(cancellationToken);
+    }
 
     protected override async Task RunOnceAsync(CancellationToken stoppingToken)
     {

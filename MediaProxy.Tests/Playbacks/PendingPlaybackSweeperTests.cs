@@ -165,6 +165,31 @@ public sealed class PendingPlaybackSweeperTests(StageFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Running_UpstreamComesBack_SweepsAtOnceNotAtTheNextInterval()
+    {
+        // An interval longer than the spec: any sweep after the first is one the recovery asked for.
+        await using var rig = await PlaybackRig.StartAsync(fixture, playback: o => o.RecoveryInterval = TimeSpan.FromMinutes(5));
+        var sweeper = rig.Get<PendingPlaybackSweeper>();
+        await sweeper.StartAsync(None);
+        try
+        {
+            await Eventually.WaitUntilAsync(() => rig.Coordination.DueReads.Count == 1, TimeSpan.FromSeconds(30)); // the first sweep
+            var due = await DueAsync(rig, 5);
+            await rig.BringDownAsync();
+
+            // The probe's answer: the upstream is back, while the clock stands still.
+            rig.Gate.Health.Report(HealthPermit.Probe, UpstreamSignal.Answered, null);
+
+            await Eventually.WaitUntilAsync(() => rig.Scheduler.Count == 5, TimeSpan.FromSeconds(30), () => $"{rig.Scheduler.Count} scheduled");
+            Assert.Equal(due, Scheduled(rig));
+        }
+        finally
+        {
+            await sweeper.StopAsync(None);
+        }
+    }
+
+    [Fact]
     public async Task SweepAsync_ProbeInFlight_ReadsNothing()
     {
         await using var rig = await PlaybackRig.StartAsync(fixture);
