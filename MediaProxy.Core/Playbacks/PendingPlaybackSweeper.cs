@@ -12,7 +12,8 @@ namespace MediaProxy.Core.Playbacks;
 /// it reads nothing but, once per probe interval, the one oldest playback, whose call is the probe; waiting
 /// playbacks cost nothing meanwhile. When the upstream comes back it sweeps at once, not at the next interval. The
 /// worker's lease decides who actually works each one. While a sweep finds more due than it had room for (a
-/// backlog, as when the upstream comes back), it sweeps again every <see cref="BacklogPause"/> as the worker frees room, not once an interval: the drain follows the worker's pace.
+/// backlog, as when the upstream comes back), it sweeps again every <see cref="BacklogPause"/> as the worker frees
+/// room, not once an interval: the drain follows the worker's pace.
 /// </summary>
 public sealed partial class PendingPlaybackSweeper(
     IPlaybackCoordination coordination,

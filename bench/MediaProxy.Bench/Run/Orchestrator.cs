@@ -395,7 +395,8 @@ internal sealed partial class Orchestrator : IAsyncDisposable
         _results.Drain = await ReplayRoundAsync(load, "a", _plan.ReplayPlaybacks, _plan.ReplayEventsPerPlayback, probe: null);
         Console.WriteLine($"  replay drain: {_results.Drain.Events} events in {_results.Drain.SpanSeconds:F2} s = {_results.Drain.PerSecond:F0}/s ({_results.Drain.FromReleasePerSecond:F0}/s from release); CPU per event: proxy {_results.Drain.ProxyCpuPerEvent * 1e6:F0} µs, Redis {_results.Drain.RedisCpuPerEvent * 1e6:F0} µs, upstream {_results.Drain.UpstreamCpuPerEvent * 1e6:F0} µs");
         // The probe sees a few hundred posts per release, so its p99 is one of its worst few posts: one stray stall on
-        // the machine moves it. Several releases, their probes pooled into one distribution, measure the same thing steadier.
+        // the machine moves it. Several releases, their probes pooled into one distribution, measure the same thing
+        // steadier.
         var pooled = LoadGenerator.NewHistogram();
         var rounds = _results.ProbeReplayRounds;
         for (var round = 0; round < _plan.Repeats; round++)
