@@ -23,7 +23,8 @@ public sealed class UpstreamGate
     {
         var o = options.Value;
         (Health, _time) = (health, timeProvider);
-        Sessions = new AdaptiveConcurrencyLimiter(o.MaxConcurrentSessionCalls, InitialLimit(o.MaxConcurrentSessionCalls), o.LatencyTolerance, timeProvider);
+        Sessions = new AdaptiveConcurrencyLimiter(o.MaxConcurrentSessionCalls, o.InitialConcurrentSessionCalls ?? InitialLimit(o.MaxConcurrentSessionCalls),
+            o.LatencyTolerance, timeProvider);
         Events = new AdaptiveConcurrencyLimiter(o.MaxConcurrentEventSends, InitialLimit(o.MaxConcurrentEventSends), o.LatencyTolerance, timeProvider);
         health.Recovered += () =>
         {
@@ -123,7 +124,8 @@ public sealed class UpstreamGate
     /// <summary>
     /// A sixteenth of the ceiling, at least 16 (1,024 sessions calls, 64 sends by default): a flash crowd of a thousand
     /// playbacks starts in one round trip, the slow start (<see cref="AdaptiveConcurrencyLimiter.SlowStartGrowth"/>)
-    /// reaches the ceiling in the next, and a hung upstream holds a sixteenth of the calls it could.
+    /// reaches the ceiling in the next, and a hung upstream holds a sixteenth of the calls it could. The sessions
+    /// calls' start can be set on its own (<see cref="UpstreamOptions.InitialConcurrentSessionCalls"/>).
     /// </summary>
     internal static int InitialLimit(int ceiling) => Math.Min(ceiling, Math.Max(16, ceiling / AdaptiveConcurrencyLimiter.SlowStartGrowth));
 

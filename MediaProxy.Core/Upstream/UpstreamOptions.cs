@@ -40,6 +40,14 @@ public sealed class UpstreamOptions : IValidatableObject
     [Range(1, 100_000)]
     public int MaxConcurrentSessionCalls { get; set; } = 16_384;
 
+    /// <summary>
+    /// Where the sessions calls' limit starts, which is also how many calls an upstream that answers nothing holds
+    /// (about 20 KB each). Empty: a sixteenth of <see cref="MaxConcurrentSessionCalls"/>. Higher starts a flash crowd
+    /// in one round trip instead of two.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int? InitialConcurrentSessionCalls { get; set; }
+
     /// <summary>Ceiling of the event posts in flight at once (per instance), adapting as the sessions calls do.</summary>
     [Range(1, 100_000)]
     public int MaxConcurrentEventSends { get; set; } = 1_024;
@@ -71,6 +79,11 @@ public sealed class UpstreamOptions : IValidatableObject
         if (!UsesSimulator && (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
             yield return new ValidationResult("BaseUrl must be an absolute http(s) URL, or empty for the built-in simulator.", [nameof(BaseUrl)]);
+        }
+
+        if (InitialConcurrentSessionCalls > MaxConcurrentSessionCalls)
+        {
+            yield return new ValidationResult("InitialConcurrentSessionCalls must be at most MaxConcurrentSessionCalls.", [nameof(InitialConcurrentSessionCalls)]);
         }
 
         if (MaxSessionsAttemptTimeout < AttemptTimeout)

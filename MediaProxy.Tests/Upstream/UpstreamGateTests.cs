@@ -242,6 +242,28 @@ public sealed class UpstreamGateTests : IDisposable
         Assert.Equal(HealthPermit.Probe, (await EnterAsync(UpstreamCall.Sessions)).Permit);
     }
 
+    [Theory]
+    [InlineData(null, 1_024)]
+    [InlineData(4_096, 4_096)]
+    public void New_InitialSessionCalls_SessionsLimitStartsThereEventsAtASixteenth(int? initial, int expected)
+    {
+        var options = Options.Create(new UpstreamOptions { InitialConcurrentSessionCalls = initial });
+        var gate = new UpstreamGate(new UpstreamHealth(options, _time, NullLogger<UpstreamHealth>.Instance), options, _time,
+            _services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+
+        Assert.Equal((expected, 16_384, 64), (gate.Sessions.Limit, gate.Sessions.Ceiling, gate.Events.Limit));
+    }
+
+    [Fact]
+    public void Validate_InitialSessionCallsAboveTheCeiling_NamesTheSetting()
+    {
+        var options = new UpstreamOptions { MaxConcurrentSessionCalls = 100, InitialConcurrentSessionCalls = 101 };
+
+        var error = Assert.Single(options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)));
+
+        Assert.Equal([nameof(UpstreamOptions.InitialConcurrentSessionCalls)], error.MemberNames);
+    }
+
     private async Task<UpstreamPass> EnterAsync(UpstreamCall call) =>
         await _gate.EnterAsync(call, wait: false, CancellationToken.None) ?? throw new InvalidOperationException("refused");
 
