@@ -11,7 +11,9 @@ namespace MediaProxy.Bench.Run;
 /// <summary>
 /// The outage phase (issue 14), each part on a fresh proxy with default settings (the bench's usual overrides aside)
 /// and an emptied Redis: a flash crowd on a 2 s sessions call; the same crowd on an upstream that answers 429 past a
-/// number of concurrent sessions calls; playbacks waiting through 503s, then a hang, then recovery.
+/// number of concurrent sessions calls; both crowds again on a proxy whose first round of sessions calls is the
+/// crowd's size (<c>InitialConcurrentSessionCalls</c>, the setting for deployments that expect crowds); playbacks
+/// waiting through 503s, then a hang, then recovery.
 /// </summary>
 internal sealed partial class Orchestrator
 {
@@ -31,42 +33,17 @@ internal sealed partial class Orchestrator
             results.LiveForward = await MeasureAsync("live forward: proxy (the drain's reference)", _results.ProxyUrl, live, Singles(keys));
         }
 
-        results.Flash = await CrowdAsync("flash", Outage.FlashPlaybacks, capacity: 0, stats);
-        Console.WriteLine($"  flash crowd: {Outage.FlashPlaybacks} playbacks posted in {results.Flash.PostingSeconds:F1} s, the last live after {results.Flash.LastEventSeconds:F1} s ({results.Flash.LastLiveRatio:F2}× posting + 2 s); Redis {results.Flash.RedisCommandsPerPlayback:F1} commands per playback");
-        results.Capped = await CrowdAsync("capped", Outage.CappedPlaybacks, Outage.SessionCapacity, stats);
-        Console.WriteLine($"  capped upstream: {results.Capped.Sessions} sessions in {results.Capped.LastSessionSeconds:F1} s = {results.Capped.StartRate:F0}/s of {results.Capped.AllowedRate:F0}/s allowed; {results.Capped.TooManyRequests} 429s; {results.Capped.FailedPlaybacks} failed");
-        await WaitingThroughOutageAsync(stats);
-    }
+        results.Flash = await FlashCrowdAsync("flash", stats, settings: null);
+        results.Capped = await CappedCrowdAsync("capped", stats, settings: null);
 
-    /// <summary>Playbacks posted at once (sessionStart + 1 event) on a 2 s sessions call; done when the upstream has every event.</summary>
-    private async Task<CrowdResult> CrowdAsync(string name, int playbacks, int capacity, RedisStats stats)
-    {
-        await stats.FlushAsync();
-        await ControlAsync("mode/healthy", $"session-latency/{OutagePlan.SessionLatency.TotalMilliseconds:F0}", $"session-capacity/{capacity}", "reset");
-        await using var proxy = await StartProxyAsync($"proxy-{name}");
-        var keys = Keys(name, playbacks);
-        var bodies = keys.Select((_, i) => EventBodies.Array(EventBodies.OrderedPlayback($"{name}-{i}", i, 1))).ToArray();
-        await stats.ResetAsync(); // the crowd's commands, not the start-up's
-        var cpu = Cpu.Seconds(proxy.Pid);
-        var watch = Stopwatch.StartNew();
-        var refused = await PostAllAsync(keys, bodies);
-        var posting = watch.Elapsed.TotalSeconds;
-
-        // Ideal: the crowd's sessions at the rate the upstream allows, then one sessions call; ten times that at most.
-        var allowed = capacity > 0 ? (double)playbacks / capacity * OutagePlan.SessionLatency.TotalSeconds : 0;
-        var deadline = TimeSpan.FromSeconds(Math.Max(120, 10 * (posting + allowed + OutagePlan.SessionLatency.TotalSeconds)));
-        var (upstream, now, complete) = await WaitForEventsAsync(playbacks, watch, deadline);
-        var proxyCpu = Cpu.Seconds(proxy.Pid) - cpu;
-        var commands = await stats.CommandCallsAsync();
-        var result = new CrowdResult(playbacks, capacity, OutagePlan.SessionLatency.TotalSeconds, refused, posting,
-            Ago(now, upstream.SinceLastSessionSeconds), Ago(now, upstream.SinceLastEventSeconds), upstream.Sessions, upstream.TooManyRequests,
-            upstream.Events, upstream.MaxSessionsPerMedia, await FailedPlaybacksAsync(), proxyCpu, complete)
+        // The same two crowds on a proxy configured for them: its first round of sessions calls as large as the crowd.
+        var sized = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            RedisCommands = commands.Values.Sum(),
-            RedisScriptCalls = commands.GetValueOrDefault("evalsha") + commands.GetValueOrDefault("eval"),
+            ["MediaProxy__Upstream__InitialConcurrentSessionCalls"] = Outage.FlashPlaybacks.ToString(CultureInfo.InvariantCulture),
         };
-        await ControlAsync("session-latency/0", "session-capacity/0");
-        return result;
+        results.SizedFlash = await FlashCrowdAsync("sizedflash", stats, sized);
+        results.SizedCapped = await CappedCrowdAsync("sizedcapped", stats, sized);
+        await WaitingThroughOutageAsync(stats);
     }
 
     /// <summary>

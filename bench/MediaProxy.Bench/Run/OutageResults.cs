@@ -10,6 +10,12 @@ internal sealed class OutageResults
 
     public CrowdResult? Capped { get; set; }
 
+    /// <summary>The flash crowd on a proxy whose sessions limit starts at the crowd's size.</summary>
+    public CrowdResult? SizedFlash { get; set; }
+
+    /// <summary>The capped upstream's crowd on a proxy whose sessions limit starts at the crowd's size.</summary>
+    public CrowdResult? SizedCapped { get; set; }
+
     public long WaitingPosts { get; set; }
 
     public double WaitingPostingSeconds { get; set; }

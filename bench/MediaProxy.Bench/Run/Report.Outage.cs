@@ -16,23 +16,9 @@ internal static partial class Report
         void Row(string figure, string measured, string baseline, string value, string target, bool? met) =>
             rows.Add([figure, measured, baseline, value, target, met switch { true => "yes", false => "**no**", null => "—" }]);
 
-        if (o.Flash is { } flash)
+        foreach (var (flash, capped, setup) in new[] { (o.Flash, o.Capped, "default settings"), (o.SizedFlash, o.SizedCapped, SizedSetup(o)) })
         {
-            Row($"Flash crowd: {flash.Playbacks:N0} playbacks posted at once, sessions call 2 s: the last one live", $"{flash.LastEventSeconds:F1} s",
-                $"{flash.PostingSeconds:F1} s posting + 2 s", $"{flash.LastLiveRatio:0.00}×", "≤ 1.5×", flash.Complete && flash.LastLiveRatio <= 1.5);
-            Row($"Flash crowd: Redis commands per playback (inside scripts included; its post to its event upstream)", $"{flash.RedisCommandsPerPlayback:F1}",
-                $"{flash.RedisScriptCallsPerPlayback:F1} script calls", $"{flash.RedisCommandsPerPlayback:F1}", "(reported)", null);
-        }
-
-        if (o.Capped is { } capped)
-        {
-            var title = $"Capped upstream (429 past {capped.Capacity} concurrent sessions calls, 2 s each), {capped.Playbacks:N0} playbacks";
-            Row($"{title}: failed, delivered", $"{capped.FailedPlaybacks} failed, {capped.Events:N0} of {capped.Playbacks:N0} delivered", "",
-                $"{capped.FailedPlaybacks}", "0 failed, all delivered", capped.FailedPlaybacks == 0 && capped.Events == capped.Playbacks);
-            Row($"{title}: start rate", $"{capped.StartRate:F0} sessions/s (proxy CPU {capped.ProxyCpuPerPlayback * 1e6:F0} µs per playback)",
-                $"{capped.AllowedRate:F0}/s (what the upstream allows)", $"{capped.StartRate / capped.AllowedRate:0.00}×", "≥ 0.8×", capped.StartRate / capped.AllowedRate >= 0.8);
-            Row($"{title}: 429s per session created", $"{(double)capped.TooManyRequests / Math.Max(1, capped.Sessions):0.00}",
-                $"{capped.TooManyRequests:N0} 429s, {capped.Sessions:N0} sessions", $"{(double)capped.TooManyRequests / Math.Max(1, capped.Sessions):0.00}", "(reported)", null);
+            CrowdRows(Row, flash, capped, setup);
         }
 
         if (o.Failing is { } f && o.Hanging is { } h)
@@ -71,11 +57,40 @@ internal static partial class Report
         return rows;
     }
 
+    private static string SizedSetup(OutageResults o) =>
+        $"`InitialConcurrentSessionCalls` = {o.SizedFlash?.Playbacks ?? o.SizedCapped?.Playbacks ?? 0:N0} (the crowd)";
+
+    private static void CrowdRows(Action<string, string, string, string, string, bool?> row, CrowdResult? flash, CrowdResult? capped, string setup)
+    {
+        if (flash is not null)
+        {
+            row($"Flash crowd, {setup}: {flash.Playbacks:N0} playbacks posted at once, sessions call 2 s: the last one live", $"{flash.LastEventSeconds:F1} s",
+                $"{flash.PostingSeconds:F1} s posting + 2 s", $"{flash.LastLiveRatio:0.00}×", "≤ 1.5×", flash.Complete && flash.LastLiveRatio <= 1.5);
+            row($"Flash crowd, {setup}: Redis commands per playback (inside scripts included; its post to its event upstream)", $"{flash.RedisCommandsPerPlayback:F1}",
+                $"{flash.RedisScriptCallsPerPlayback:F1} script calls", $"{flash.RedisCommandsPerPlayback:F1}", "(reported)", null);
+        }
+
+        if (capped is not null)
+        {
+            var title = $"Capped upstream (429 past {capped.Capacity} concurrent sessions calls, 2 s each), {setup}, {capped.Playbacks:N0} playbacks";
+            row($"{title}: failed, delivered", $"{capped.FailedPlaybacks} failed, {capped.Events:N0} of {capped.Playbacks:N0} delivered", "",
+                $"{capped.FailedPlaybacks}", "0 failed, all delivered", capped.FailedPlaybacks == 0 && capped.Events == capped.Playbacks);
+            row($"{title}: start rate", $"{capped.StartRate:F0} sessions/s (proxy CPU {capped.ProxyCpuPerPlayback * 1e6:F0} µs per playback)",
+                $"{capped.AllowedRate:F0}/s (what the upstream allows)", $"{capped.StartRate / capped.AllowedRate:0.00}×", "≥ 0.8×", capped.StartRate / capped.AllowedRate >= 0.8);
+            row($"{title}: 429s per session created", $"{(double)capped.TooManyRequests / Math.Max(1, capped.Sessions):0.00}",
+                $"{capped.TooManyRequests:N0} 429s, {capped.Sessions:N0} sessions", $"{(double)capped.TooManyRequests / Math.Max(1, capped.Sessions):0.00}", "(reported)", null);
+        }
+    }
+
     private static void OutageSection(StringBuilder doc, Results r)
     {
         var o = r.Outage;
         doc.AppendLine().AppendLine("### Outage (issue 14)").AppendLine();
-        foreach (var (name, c) in new[] { ("Flash crowd", o.Flash), ("Capped upstream", o.Capped) })
+        foreach (var (name, c) in new[]
+        {
+            ("Flash crowd", o.Flash), ("Capped upstream", o.Capped),
+            ($"Flash crowd, {SizedSetup(o)}", o.SizedFlash), ($"Capped upstream, {SizedSetup(o)}", o.SizedCapped),
+        })
         {
             if (c is null)
             {
