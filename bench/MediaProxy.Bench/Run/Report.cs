@@ -268,7 +268,7 @@ internal static partial class Report
           the queued phase's proxy on redis-server in the same run (the phase run alone measures that proxy first,
           the same way). Server CPU per post beside each: on redis-server the proxy's and Redis's, embedded the
           proxy's alone, which includes the store's.
-        - Outage (issue 14), three parts, each on a fresh proxy with the defaults above and an emptied Redis; the fake
+        - Outage (issue 14), five parts, each on a fresh proxy with the defaults above and an emptied Redis; the fake
           upstream switches at run time between healthy, failing (503 + `Retry-After: 1` to every call) and hanging
           (no answer, nothing created, until the caller gives up), takes a sessions latency and a cap on concurrent
           sessions calls (429 + `Retry-After: 1` past it), counts every call it receives (answered or not), the 429s,
@@ -282,6 +282,8 @@ internal static partial class Report
             The start rate is sessions created over the time from the first post to the last session; the upstream
             allows its cap over the latency ({{r.Plan.Outage.SessionCapacity / OutagePlan.SessionLatency.TotalSeconds:F0}}/s). Failed playbacks come from the admin listing
             (`GET /v1/admin/playbacks?state=failed`).
+          - *Both crowds again* on a proxy configured for crowds: `InitialConcurrentSessionCalls` = the flash crowd's
+            size, so its first round of sessions calls holds the whole crowd (what a hung upstream would then hold).
           - *Outage*: {{r.Plan.Outage.WaitingPlaybacks:N0}} playbacks (sessionStart + {{OutagePlan.EventsPerWaitingPlayback}} events in playhead order, one post each) posted to a
             failing upstream; once `/metrics` shows `mediaproxy_upstream_available` 0, {{r.Plan.Outage.Failing.TotalSeconds:F0}} s of 503s, then
             {{r.Plan.Outage.Hanging.TotalSeconds:F0}} s of no answer, each window measured on its own: Redis commands per second from `INFO commandstats`
