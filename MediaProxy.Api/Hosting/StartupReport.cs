@@ -23,6 +23,7 @@ internal sealed partial class StartupReport(
     IOptions<AuthOptions> auth,
     IOptions<CorsOptions> cors,
     IOptions<RateLimitOptions> limits,
+    UpstreamGate gate,
     IServer server,
     IHostApplicationLifetime lifetime,
     IWebHostEnvironment environment,
@@ -49,6 +50,8 @@ internal sealed partial class StartupReport(
                 LogOpenFilesShort(logger, connections, files);
             }
         }
+
+        LogConcurrency(logger, gate.Sessions.Limit, gate.Sessions.Ceiling, gate.Events.Limit, gate.Events.Ceiling);
 
         LogAuthentication(logger, KeysState(auth.Value.PlayerApiKeys.Count, "PlayerApiKeys"), KeysState(auth.Value.AdminApiKeys.Count, "AdminApiKeys"));
         LogRateLimits(logger, RateLimitsText(limits.Value));
@@ -110,6 +113,9 @@ internal sealed partial class StartupReport(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upstream: {BaseUrl}")]
     private static partial void LogUpstream(ILogger logger, string baseUrl);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upstream concurrency: sessions calls start at {SessionsStart} at once and adapt up to {SessionsCeiling}, event sends start at {EventsStart} and adapt up to {EventsCeiling}; playbacks beyond the start wait for the first answers (a crowd: MediaProxy:Upstream:InitialConcurrentSessionCalls)")]
+    private static partial void LogConcurrency(ILogger logger, int sessionsStart, int sessionsCeiling, int eventsStart, int eventsCeiling);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream: at its concurrency ceilings this instance holds up to {Connections} upstream connections, but it may open only {Files} files: raise the limit (ulimit -n, the container's nofile) or lower MediaProxy:Upstream:MaxConcurrentSessionCalls, or calls beyond it fail as if the upstream were down")]
     private static partial void LogOpenFilesShort(ILogger logger, int connections, long files);

@@ -29,9 +29,23 @@ public sealed class StartupReportTests
         Assert.Contains($"0.0.0.0:{run.Port}", exposure.GetProperty("data").GetProperty("addresses").GetString(), StringComparison.Ordinal);
         await WaitForListeningLineAsync(run);
         Assert.Contains(run.Lines, l => l.Contains("OPEN API", StringComparison.Ordinal) && l.Contains("\"Warning\"", StringComparison.Ordinal));
-        string[] reported = ["Store: Redis", "Upstream: the built-in SIMULATOR", "Authentication: player API OFF", "Rate limits: per playback 20/s",
+        string[] reported = ["Store: Redis", "Upstream: the built-in SIMULATOR", "Upstream concurrency: sessions calls start at 1024 at once and adapt up to 16384",
+            "Authentication: player API OFF", "Rate limits: per playback 20/s",
             "CORS: no browser origin allowed", "Swagger: on at /swagger", $"Listening on http://0.0.0.0:{run.Port}: Swagger UI http://localhost:{run.Port}/swagger"];
         Assert.All(reported, text => Assert.Contains(run.Lines, l => l.Contains(text, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Start_InitialSessionCallsSetForACrowd_ReportsWhereTheLimitStarts()
+    {
+        var environment = await ProductionAsync();
+        environment["MediaProxy__Upstream__InitialConcurrentSessionCalls"] = "10000";
+
+        await using var run = StartupRun.Start(environment, host: "127.0.0.1");
+        await run.WaitUntilListeningAsync();
+        await WaitForListeningLineAsync(run);
+
+        Assert.Contains(run.Lines, l => l.Contains("sessions calls start at 10000 at once and adapt up to 16384", StringComparison.Ordinal));
     }
 
     [Theory]
