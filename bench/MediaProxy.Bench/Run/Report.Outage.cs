@@ -16,7 +16,7 @@ internal static partial class Report
         void Row(string figure, string measured, string baseline, string value, string target, bool? met) =>
             rows.Add([figure, measured, baseline, value, target, met switch { true => "yes", false => "**no**", null => "—" }]);
 
-        foreach (var (flash, capped, setup) in new[] { (o.Flash, o.Capped, "default settings"), (o.SizedFlash, o.SizedCapped, SizedSetup(o)) })
+        foreach (var (flash, capped, setup) in new[] { (o.Flash, o.Capped, "default settings"), (o.SizedFlash, o.SizedCapped, SizedSetup(r)) })
         {
             CrowdRows(Row, flash, capped, setup);
         }
@@ -57,8 +57,8 @@ internal static partial class Report
         return rows;
     }
 
-    private static string SizedSetup(OutageResults o) =>
-        $"`InitialConcurrentSessionCalls` = {o.SizedFlash?.Playbacks ?? o.SizedCapped?.Playbacks ?? 0:N0} (the crowd)";
+    // The start the orchestrator set for the crowd-sized runs: the flash crowd's size, from the same plan.
+    private static string SizedSetup(Results r) => $"`InitialConcurrentSessionCalls` = {r.Plan.Outage.FlashPlaybacks:N0} (the crowd)";
 
     private static void CrowdRows(Action<string, string, string, string, string, bool?> row, CrowdResult? flash, CrowdResult? capped, string setup)
     {
@@ -89,7 +89,7 @@ internal static partial class Report
         foreach (var (name, c) in new[]
         {
             ("Flash crowd", o.Flash), ("Capped upstream", o.Capped),
-            ($"Flash crowd, {SizedSetup(o)}", o.SizedFlash), ($"Capped upstream, {SizedSetup(o)}", o.SizedCapped),
+            ($"Flash crowd, {SizedSetup(r)}", o.SizedFlash), ($"Capped upstream, {SizedSetup(r)}", o.SizedCapped),
         })
         {
             if (c is null)
