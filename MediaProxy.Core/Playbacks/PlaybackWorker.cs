@@ -148,8 +148,10 @@ public sealed partial class PlaybackWorker(
             lease = await leases.TryAcquireAsync(playbackKey, _drain.Token);
             if (lease is null)
             {
-                // Another instance works it; the pending index brings it back if that one dies (the slot is given back
-                // below, once).
+                // Another instance works it (the slot is given back below, once). It may have read the playback before
+                // the work this instance was scheduled for was stored, and clear its own mark as spurious when it ends:
+                // this mark, due when that lease could be gone, keeps the playback in the index either way.
+                await TryMarkPendingAsync(playbackKey, options.Value.LeaseTtl);
                 return;
             }
 

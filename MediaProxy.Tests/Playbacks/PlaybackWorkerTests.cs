@@ -1,4 +1,5 @@
 using MediaProxy.Core.Playbacks;
+using MediaProxy.Core.Queue;
 using MediaProxy.Core.Upstream;
 
 namespace MediaProxy.Tests.Playbacks;
@@ -195,6 +196,25 @@ public sealed class PlaybackWorkerTests(StageFixture fixture) : IClassFixture<St
         Assert.Equal(1, rig.SessionCalls(key));
         Assert.Equal(0, rig.Gate.Sessions.InFlight);
         Assert.Equal(PlaybackState.Live, (await rig.GetAsync(key)).State);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_LeaseHeldElsewhereWhoseHolderClearsItsOwnMark_StillInTheIndexDueAfterALeaseTtl()
+    {
+        await using var rig = await PlaybackRig.StartAsync(fixture);
+        var key = await rig.StartingAsync(NewKey());
+        // Another instance took the lease a moment ago, marking the entry as its own (due when its lease would end).
+        await rig.Redis.GetDatabase().StringSetAsync(RedisKeys.Lease(key), "another instance");
+        var theirs = await rig.Coordination.MarkPendingAsync(key, rig.Time.GetUtcNow() + rig.PlaybackOptions.LeaseTtl, CancellationToken.None);
+        rig.Time.Advance(TimeSpan.FromMilliseconds(200));
+        await rig.StartWorkerAsync();
+
+        rig.Scheduler.Schedule(key);
+        await IdleAsync(rig);
+        // It had read the playback before this one's work was stored, found nothing to do, and clears its mark.
+        await rig.Coordination.ClearPendingAsync(key, theirs, CancellationToken.None);
+
+        Assert.Equal(rig.NowScore + (long)rig.PlaybackOptions.LeaseTtl.TotalMilliseconds, await rig.PendingScoreAsync(key));
     }
 
     [Fact]
